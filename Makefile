@@ -1,0 +1,47 @@
+# EdXelera backend. `make run` starts the server on embedded defaults; `make test` runs the suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint format migrate schema schema-check seed-demo clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is required")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+run: install  ## serve on http://127.0.0.1:8000/graphql (migrates and loads demo data on first start)
+	$(BIN)/python -m edxelera_gql serve --host $(HOST) --port $(PORT)
+
+test: install  ## MariaDB + Redis when TEST_DATABASE_URL / REDIS_URL are set, else SQLite + in-process
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrate: install
+	$(BIN)/python -m edxelera_gql migrate
+
+schema: install  ## rewrite schema.graphql from the code
+	$(BIN)/python -m edxelera_gql export-schema
+
+schema-check: install
+	$(BIN)/python -m edxelera_gql export-schema --check
+
+seed-demo: install
+	$(BIN)/python -m edxelera_gql seed-demo
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

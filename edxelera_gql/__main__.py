@@ -1,0 +1,235 @@
+"""Command line: serve, migrate, import-program, create-user, seed-demo, videos sync,
+export-schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import secrets
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select
+
+from edxelera_gql.clock import SystemClock
+from edxelera_gql.db import migrations
+from edxelera_gql.db.engine import create_engine, create_sessionmaker
+from edxelera_gql.infra.cache import create_cache
+from edxelera_gql.infra.storage import create_storage
+from edxelera_gql.settings import Settings, SettingsError
+
+T = TypeVar("T")
+
+
+def _with_sessionmaker(settings: Settings, work: Callable[[Any], Awaitable[T]]) -> T:
+    async def run() -> T:
+        engine = create_engine(settings.database_url)
+        try:
+            return await work(create_sessionmaker(engine))
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from edxelera_gql.app import create_app
+
+    if settings.app_env == "development":
+        # A fresh checkout runs with no set-up: create the schema, load demo data once.
+        migrations.upgrade(settings.database_url)
+        if _with_sessionmaker(settings, _catalog_is_empty):
+            print("First start: loading the demo programs and accounts.")
+            cmd_seed_demo(settings, args)
+    app = create_app(settings)
+    uvicorn.run(app, host=args.host, port=args.port, log_config=None, proxy_headers=True)
+    return 0
+
+
+async def _catalog_is_empty(sessionmaker: Any) -> bool:
+    from edxelera_gql.catalog.models import Cohort
+
+    async with sessionmaker() as session:
+        return (await session.scalar(select(func.count(Cohort.id)))) == 0
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    if args.downgrade:
+        migrations.downgrade(settings.database_url, args.downgrade)
+    elif args.check:
+        migrations.check(settings.database_url)
+    else:
+        migrations.upgrade(settings.database_url, args.revision)
+    return 0
+
+
+def cmd_import_program(settings: Settings, args: argparse.Namespace) -> int:
+    from edxelera_gql.catalog.content import ContentRejected
+    from edxelera_gql.catalog.importer import import_program_text
+
+    path = Path(args.file)
+    try:
+        content = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        print(f"cannot read {path}: {exc}", file=sys.stderr)
+        return 2
+
+    async def work(sessionmaker: Any) -> Any:
+        # The running servers' caches must forget the program's old content.
+        cache = create_cache(settings.redis_url)
+        try:
+            return await import_program_text(sessionmaker, content, filename=path.name, cache=cache)
+        finally:
+            await cache.close()
+
+    try:
+        report = _with_sessionmaker(settings, work)
+    except ContentRejected as exc:
+        print(
+            f"{path}: refused, nothing was written ({len(exc.problems)} problems):", file=sys.stderr
+        )
+        for problem in exc.problems:
+            print(f"  {problem.path or '(document)'}: {problem.message}", file=sys.stderr)
+        return 1
+    print(report.summary())
+    return 0
+
+
+def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
+    from edxelera_gql.auth.accounts import AccountError, create_user
+
+    password = args.password
+    generated = False
+    if password is None:
+        if sys.stdin.isatty():
+            password = getpass.getpass("Password (empty to generate one): ")
+        if not password:
+            password, generated = secrets.token_urlsafe(12), True
+
+    async def work(sessionmaker: Any) -> Any:
+        async with sessionmaker() as session, session.begin():
+            return await create_user(
+                session, email=args.email, full_name=args.name, roles=[args.role], password=password
+            )
+
+    try:
+        user = _with_sessionmaker(settings, work)
+    except AccountError as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 1
+    print(f"created user {user.id} <{user.email}> with role {args.role}")
+    if generated:
+        print(f"generated password (shown once): {password}")
+    return 0
+
+
+def cmd_seed_demo(settings: Settings, _args: argparse.Namespace) -> int:
+    from edxelera_gql.catalog.demo import seed_demo
+
+    migrations.upgrade(settings.database_url)
+    now = SystemClock().now()
+    storage = create_storage(settings)
+    accounts = _with_sessionmaker(settings, lambda sm: seed_demo(sm, now=now, storage=storage))
+    print("Demo programs loaded: demo-data-analytics (paid), demo-python-foundations (free).")
+    print("Demo accounts (passwords are shown once; run seed-demo again to reset them):")
+    for account in accounts:
+        print(f"  {account.role:<10} {account.email:<34} {account.password}")
+    return 0
+
+
+def cmd_videos_sync(settings: Settings, _args: argparse.Namespace) -> int:
+    from edxelera_gql.catalog.videos import sync_pending_videos
+
+    storage = create_storage(settings)
+
+    async def work(sessionmaker: Any) -> Any:
+        async with sessionmaker() as session, session.begin():
+            return await sync_pending_videos(session, storage=storage)
+
+    report = _with_sessionmaker(settings, work)
+    print(report.summary())
+    return 0
+
+
+def cmd_export_schema(_settings: Settings | None, args: argparse.Namespace) -> int:
+    from edxelera_gql.graphql.schema import schema_sdl
+
+    sdl = schema_sdl()
+    target = Path(args.output)
+    if args.check:
+        current = target.read_text() if target.exists() else ""
+        if current != sdl:
+            print(
+                f"{target} differs from the code; run `python -m edxelera_gql export-schema`",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"{target} matches the code")
+        return 0
+    target.write_text(sdl)
+    print(f"wrote {target}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m edxelera_gql", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the API server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=cmd_serve)
+
+    migrate = sub.add_parser("migrate", help="upgrade the database (or --downgrade REV, --check)")
+    migrate.add_argument("--revision", default="head")
+    migrate.add_argument("--downgrade", metavar="REV")
+    migrate.add_argument(
+        "--check", action="store_true", help="fail if models and migrations differ"
+    )
+    migrate.set_defaults(func=cmd_migrate)
+
+    imp = sub.add_parser("import-program", help="import a program content file (YAML or JSON)")
+    imp.add_argument("file")
+    imp.set_defaults(func=cmd_import_program)
+
+    user = sub.add_parser("create-user", help="create an account")
+    user.add_argument("--email", required=True)
+    user.add_argument("--name", required=True)
+    user.add_argument("--role", required=True, choices=["student", "instructor", "admin"])
+    user.add_argument("--password", help="omit to be asked, or to generate one")
+    user.set_defaults(func=cmd_create_user)
+
+    seed = sub.add_parser("seed-demo", help="load demo programs and accounts")
+    seed.set_defaults(func=cmd_seed_demo)
+
+    videos = sub.add_parser("videos", help="video assets")
+    videos_sub = videos.add_subparsers(dest="videos_command", required=True)
+    sync = videos_sub.add_parser("sync", help="mark pending assets ready/failed from storage")
+    sync.set_defaults(func=cmd_videos_sync)
+
+    schema = sub.add_parser("export-schema", help="write schema.graphql from the code")
+    schema.add_argument("--output", default="schema.graphql")
+    schema.add_argument("--check", action="store_true", help="fail if the file differs")
+    schema.set_defaults(func=cmd_export_schema, needs_settings=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings: Settings | None = None
+    if getattr(args, "needs_settings", True):
+        try:
+            settings = Settings.from_env().check()
+        except SettingsError as exc:
+            print(str(exc), file=sys.stderr)
+            return 2
+    return args.func(settings, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Accounts, roles, passwords, tokens and permissions."""

@@ -1,0 +1,1 @@
+"""Programs (cohorts), courses, weeks, lessons, the schedule and content import."""

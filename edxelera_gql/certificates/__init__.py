@@ -1,0 +1,1 @@
+"""Certificate issuance, numbers, PDFs, downloads and public verification."""

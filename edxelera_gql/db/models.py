@@ -1,0 +1,44 @@
+"""Imports every model so ``Base.metadata`` is complete (Alembic, tests)."""
+
+from edxelera_gql.auth.models import RefreshToken, Role, User, UserRole
+from edxelera_gql.catalog.models import (
+    Assignment,
+    Cohort,
+    CohortCourse,
+    Course,
+    Lesson,
+    LessonPrerequisite,
+    VideoAsset,
+    Week,
+)
+from edxelera_gql.certificates.models import Certificate
+from edxelera_gql.db.base import Base
+from edxelera_gql.discussion.models import DiscussionPost, DiscussionThread
+from edxelera_gql.enrollment.models import Enrollment, PaymentEvent, PaymentTransaction
+from edxelera_gql.learning.models import CourseProgress, LessonProgress
+
+metadata = Base.metadata
+
+__all__ = [
+    "Assignment",
+    "Certificate",
+    "Cohort",
+    "CohortCourse",
+    "Course",
+    "CourseProgress",
+    "DiscussionPost",
+    "DiscussionThread",
+    "Enrollment",
+    "Lesson",
+    "LessonPrerequisite",
+    "LessonProgress",
+    "PaymentEvent",
+    "PaymentTransaction",
+    "RefreshToken",
+    "Role",
+    "User",
+    "UserRole",
+    "VideoAsset",
+    "Week",
+    "metadata",
+]

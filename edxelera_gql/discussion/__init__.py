@@ -1,0 +1,1 @@
+"""Week discussion threads, posts, replies and pins."""

@@ -1,0 +1,1 @@
+"""Enrollment window, enrollments, Paystack payments and the webhook."""

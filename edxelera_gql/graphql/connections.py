@@ -1,0 +1,86 @@
+"""Relay-style connections (`edges { cursor node }`, `nodes`, `pageInfo`) with keyset cursors."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+import strawberry
+
+from edxelera_gql.graphql.errors import ApiError, ErrorCode
+
+NodeT = TypeVar("NodeT")
+RowT = TypeVar("RowT")
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+@strawberry.type
+class PageInfo:
+    end_cursor: str | None
+    has_next_page: bool
+
+
+@strawberry.type
+class Edge(Generic[NodeT]):
+    cursor: str
+    node: NodeT
+
+
+@strawberry.type
+class Connection(Generic[NodeT]):
+    edges: list[Edge[NodeT]]
+    page_info: PageInfo
+
+    @strawberry.field
+    def nodes(self) -> list[NodeT]:
+        return [edge.node for edge in self.edges]
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    """Opaque cursor over the ordering columns of the last row of a page."""
+    return base64.urlsafe_b64encode(json.dumps(list(values), default=str).encode()).decode()
+
+
+def decode_cursor(cursor: str, arity: int) -> list[Any]:
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, UnicodeError) as exc:
+        raise ApiError(ErrorCode.INVALID_INPUT, "Malformed cursor.", field="after") from exc
+    if not isinstance(values, list) or len(values) != arity:
+        raise ApiError(ErrorCode.INVALID_INPUT, "Malformed cursor.", field="after")
+    return values
+
+
+def page_size(first: int | None) -> int:
+    if first is None:
+        return DEFAULT_PAGE_SIZE
+    if first < 0 or first > MAX_PAGE_SIZE:
+        raise ApiError(
+            ErrorCode.INVALID_INPUT,
+            f"`first` must be between 0 and {MAX_PAGE_SIZE}.",
+            field="first",
+        )
+    return first
+
+
+def build_connection(
+    rows: Sequence[RowT],
+    first: int,
+    *,
+    cursor_of: Callable[[RowT], Sequence[Any]],
+    node_of: Callable[[RowT], NodeT],
+) -> Connection[NodeT]:
+    """``rows`` holds up to ``first + 1`` rows; the extra one only says there is a next page."""
+    page = rows[:first]
+    edges = [Edge(cursor=encode_cursor(cursor_of(row)), node=node_of(row)) for row in page]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            end_cursor=edges[-1].cursor if edges else None,
+            has_next_page=len(rows) > first,
+        ),
+    )

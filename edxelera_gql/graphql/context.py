@@ -1,0 +1,78 @@
+"""Per-request context: a sessionmaker (never a shared session), clock, cache, loaders, viewer."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from aiodataloader import DataLoader
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.requests import Request
+from starlette.responses import Response
+
+from edxelera_gql.auth.tokens import TokenCodec
+from edxelera_gql.auth.viewer import Viewer
+from edxelera_gql.clock import Clock
+from edxelera_gql.enrollment.paystack import PaystackClient
+from edxelera_gql.infra.cache import Cache
+from edxelera_gql.infra.cloudfront import UrlSigner
+from edxelera_gql.infra.storage import Storage
+from edxelera_gql.settings import Settings
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+BatchFn = Callable[[AsyncSession, Sequence[Any]], Awaitable[Sequence[Any]]]
+
+
+class Loaders:
+    """DataLoaders created lazily, one per batch function, living for one request.
+
+    Each batch opens its own short session: sibling fields resolve concurrently and an
+    ``AsyncSession`` must never be shared between tasks.
+    """
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self._sessionmaker = sessionmaker
+        self._loaders: dict[BatchFn, DataLoader] = {}
+
+    def __call__(self, batch: BatchFn) -> DataLoader:
+        loader = self._loaders.get(batch)
+        if loader is None:
+            sessionmaker = self._sessionmaker
+
+            async def load_batch(keys: list[Any]) -> list[Any]:
+                async with sessionmaker() as session:
+                    return list(await batch(session, keys))
+
+            loader = DataLoader(load_batch)
+            self._loaders[batch] = loader
+        return loader
+
+
+@dataclass
+class Context:
+    request: Request
+    response: Response | None
+    settings: Settings
+    sessionmaker: async_sessionmaker[AsyncSession]
+    clock: Clock
+    cache: Cache
+    request_id: str
+    loaders: Loaders
+    tokens: TokenCodec
+    # App-wide services made once in the lifespan (one HTTP client, one signing key).
+    paystack: PaystackClient
+    signer: UrlSigner
+    storage: Storage
+    viewer: Viewer | None = None
+    # Why the bearer token was refused; the operation then fails with this error.
+    auth_error: Exception | None = None
+
+    def now(self):
+        return self.clock.now()
+
+    @property
+    def client_ip(self) -> str:
+        client = self.request.client
+        return client.host if client else "unknown"

@@ -1,0 +1,95 @@
+"""Schema assembly: one Query and Mutation made of the domains' parts, plus the limits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaxTokensLimiter,
+    ParserCache,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.extensions.max_aliases import create_validator as alias_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+from strawberry.schema.config import StrawberryConfig
+
+from edxelera_gql.auth.mutations import AuthMutation
+from edxelera_gql.auth.queries import AuthQuery
+from edxelera_gql.catalog.queries import CatalogQuery
+from edxelera_gql.discussion.mutations import DiscussionMutation
+from edxelera_gql.discussion.queries import DiscussionQuery
+from edxelera_gql.enrollment.mutations import EnrollmentMutation
+from edxelera_gql.enrollment.queries import EnrollmentQuery
+from edxelera_gql.graphql.authentication import RefuseBadTokens
+from edxelera_gql.graphql.extensions import log_unexpected_errors
+from edxelera_gql.graphql.limits import cost_limit_rule
+from edxelera_gql.graphql.scalars import DateTimeScalar
+from edxelera_gql.learning.mutations import LearningMutation
+from edxelera_gql.learning.queries import LearningQuery
+from edxelera_gql.settings import Settings
+
+
+# Each domain contributes its own part; the schema is their union.
+@strawberry.type
+class Query(AuthQuery, CatalogQuery, EnrollmentQuery, LearningQuery, DiscussionQuery):
+    pass
+
+
+@strawberry.type
+class Mutation(AuthMutation, EnrollmentMutation, LearningMutation, DiscussionMutation):
+    pass
+
+
+class EdxSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        # Called before ErrorCodes masks anything, so the log keeps the original trace.
+        log_unexpected_errors(errors, execution_context)
+
+
+def _per_request(extension: type[SchemaExtension], **kwargs: Any) -> type[SchemaExtension]:
+    """A subclass that builds itself with ``kwargs``: Strawberry then makes a fresh instance per
+    request (a shared instance would share ``execution_context`` between concurrent requests)."""
+
+    def __init__(self: SchemaExtension) -> None:
+        extension.__init__(self, **kwargs)
+
+    return type(extension.__name__, (extension,), {"__init__": __init__})
+
+
+def build_schema(settings: Settings | None = None) -> EdxSchema:
+    settings = settings or Settings()
+    # The limit rules are built once: the validation cache is keyed by the rule classes, and
+    # rebuilding them per request (as the limiter extensions do) would defeat it.
+    limit_rules = [
+        depth_rule(settings.graphql_max_depth, None, None),
+        alias_rule(settings.graphql_max_aliases),
+        cost_limit_rule(settings.graphql_max_cost),
+    ]
+    extensions: list[Any] = [
+        # Bounded caches: parsing and validating the same documents again is wasted work.
+        _per_request(ParserCache, maxsize=256),
+        _per_request(ValidationCache, maxsize=256),
+        RefuseBadTokens,
+        _per_request(MaxTokensLimiter, max_token_count=settings.graphql_max_tokens),
+        _per_request(AddValidationRules, validation_rules=limit_rules),
+    ]
+    if settings.is_production:
+        extensions.append(DisableIntrospection)
+    return EdxSchema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,
+        scalar_overrides={datetime: DateTimeScalar},
+        config=StrawberryConfig(auto_camel_case=True),
+    )
+
+
+def schema_sdl() -> str:
+    """The schema as ``schema.graphql`` holds it."""
+    return build_schema().as_str() + "\n"

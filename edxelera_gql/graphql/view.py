@@ -1,0 +1,81 @@
+"""The Strawberry ASGI view, wired to the app's resources through a per-request context."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse, process_result
+from strawberry.types import ExecutionResult
+
+from edxelera_gql.auth import service as auth_service
+from edxelera_gql.auth.tokens import InvalidToken
+from edxelera_gql.auth.viewer import Viewer
+from edxelera_gql.errors import DomainError
+from edxelera_gql.graphql.context import Context, Loaders
+from edxelera_gql.graphql.extensions import shape_errors
+
+log = logging.getLogger(__name__)
+
+
+async def resolve_viewer(request: Request) -> tuple[Viewer | None, Exception | None]:
+    """Anonymous without a token; a refused token is an error, never silently anonymous."""
+    header = request.headers.get("authorization")
+    if header is None:
+        return None, None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None, DomainError("UNAUTHENTICATED", "Malformed Authorization header.")
+    state = request.app.state
+    now = state.clock.now()
+    try:
+        claims = state.token_codec.verify(token.strip(), now=now)
+    except InvalidToken as exc:
+        log.info("access token refused", extra={"reason": str(exc)})
+        return None, DomainError("UNAUTHENTICATED", "Invalid or expired access token.")
+    record = await auth_service.load_viewer(
+        state.sessionmaker,
+        state.cache,
+        claims,
+        now=now,
+        ttl_seconds=state.settings.viewer_cache_ttl_seconds,
+    )
+    if isinstance(record, auth_service.AuthError):
+        return None, DomainError(record.code, record.message)
+    return Viewer(user_id=record.user_id, roles=record.roles, session_id=claims.session_id), None
+
+
+class GraphQLView(GraphQL):
+    async def get_context(self, request: Request, response: Response | Any) -> Context:  # type: ignore[override]
+        state = request.app.state
+        viewer, auth_error = await resolve_viewer(request)
+        return Context(
+            request=request,
+            response=response,
+            settings=state.settings,
+            sessionmaker=state.sessionmaker,
+            clock=state.clock,
+            cache=state.cache,
+            request_id=request.scope.get("state", {}).get("request_id", ""),
+            loaders=Loaders(state.sessionmaker),
+            tokens=state.token_codec,
+            paystack=state.paystack,
+            signer=state.url_signer,
+            storage=state.storage,
+            viewer=viewer,
+            auth_error=auth_error,
+        )
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        if result.errors:
+            result.errors = shape_errors(
+                result.errors,
+                mask=request.app.state.settings.is_production,
+                request_id=request.scope.get("state", {}).get("request_id"),
+            )
+        return process_result(result)

@@ -1,0 +1,225 @@
+"""One small cache interface over Redis, with an in-process fallback for development.
+
+The interface is what the rest of the code may use: get/set with a TTL, delete, an increment
+that starts an expiry window (rate limits, cache versions) and a short lock (a fast path only;
+the database's unique keys are the source of truth). Redis failures never break a request:
+reads miss, writes are dropped, counters and locks fail open, and ``ping`` reports it.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Protocol
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+
+class Cache(Protocol):
+    backend: str
+
+    async def get(self, key: str) -> bytes | None: ...
+    async def set(self, key: str, value: bytes | str, ttl_seconds: float) -> None: ...
+    async def delete(self, *keys: str) -> None: ...
+    async def incr(self, key: str, ttl_seconds: float) -> int | None: ...
+    async def ttl(self, key: str) -> float | None: ...
+    def lock(self, key: str, ttl_seconds: float) -> AsyncIterator[bool]: ...
+    async def ping(self) -> bool: ...
+    async def close(self) -> None: ...
+
+
+def _as_bytes(value: bytes | str) -> bytes:
+    return value if isinstance(value, bytes) else value.encode()
+
+
+class MemoryCache:
+    """Process-local cache for development and single-process tests."""
+
+    backend = "memory"
+
+    def __init__(self, *, max_entries: int = 50_000, monotonic=time.monotonic) -> None:
+        self._data: dict[str, tuple[bytes, float]] = {}
+        self._max_entries = max_entries
+        self._monotonic = monotonic
+
+    def _live(self, key: str) -> tuple[bytes, float] | None:
+        entry = self._data.get(key)
+        if entry is None:
+            return None
+        if entry[1] <= self._monotonic():
+            self._data.pop(key, None)
+            return None
+        return entry
+
+    def _evict_if_full(self) -> None:
+        if len(self._data) < self._max_entries:
+            return
+        now = self._monotonic()
+        for key in [k for k, (_, exp) in self._data.items() if exp <= now]:
+            del self._data[key]
+        while len(self._data) >= self._max_entries:
+            self._data.pop(next(iter(self._data)))  # oldest insertion first
+
+    async def get(self, key: str) -> bytes | None:
+        entry = self._live(key)
+        return entry[0] if entry else None
+
+    async def set(self, key: str, value: bytes | str, ttl_seconds: float) -> None:
+        if ttl_seconds <= 0:
+            self._data.pop(key, None)
+            return
+        self._evict_if_full()
+        self._data[key] = (_as_bytes(value), self._monotonic() + ttl_seconds)
+
+    async def delete(self, *keys: str) -> None:
+        for key in keys:
+            self._data.pop(key, None)
+
+    async def incr(self, key: str, ttl_seconds: float) -> int | None:
+        entry = self._live(key)
+        if entry is None:
+            self._evict_if_full()
+            self._data[key] = (b"1", self._monotonic() + ttl_seconds)
+            return 1
+        value = int(entry[0]) + 1
+        self._data[key] = (str(value).encode(), entry[1])
+        return value
+
+    async def ttl(self, key: str) -> float | None:
+        entry = self._live(key)
+        return None if entry is None else max(0.0, entry[1] - self._monotonic())
+
+    @asynccontextmanager
+    async def lock(self, key: str, ttl_seconds: float) -> AsyncIterator[bool]:
+        lock_key = f"lock:{key}"
+        if self._live(lock_key) is not None:
+            yield False
+            return
+        self._data[lock_key] = (b"1", self._monotonic() + ttl_seconds)
+        try:
+            yield True
+        finally:
+            self._data.pop(lock_key, None)
+
+    async def ping(self) -> bool:
+        return True
+
+    async def close(self) -> None:
+        self._data.clear()
+
+
+# Deletes the lock only if we still own it, so an expired lock taken over by another worker
+# is not released by the first one.
+_RELEASE = (
+    "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
+)
+# INCR, and start the window only on the first hit so the limit lifts by itself.
+_INCR = (
+    "local v = redis.call('incr', KEYS[1]) "
+    "if v == 1 then redis.call('pexpire', KEYS[1], ARGV[1]) end return v"
+)
+
+
+class RedisCache:
+    """redis.asyncio with short timeouts; every failure is logged and fails open."""
+
+    backend = "redis"
+
+    def __init__(self, url: str, *, timeout_seconds: float = 0.5) -> None:
+        self._client = aioredis.Redis.from_url(
+            url,
+            socket_timeout=timeout_seconds,
+            socket_connect_timeout=timeout_seconds,
+            health_check_interval=30,
+        )
+        self._release = self._client.register_script(_RELEASE)
+        self._incr = self._client.register_script(_INCR)
+        self._last_warning = 0.0
+
+    def _warn(self, operation: str, exc: Exception) -> None:
+        # One warning every few seconds is enough to alert without flooding the log.
+        now = time.monotonic()
+        if now - self._last_warning > 5:
+            self._last_warning = now
+            log.warning(
+                "redis unavailable, failing open", extra={"operation": operation, "error": str(exc)}
+            )
+
+    async def get(self, key: str) -> bytes | None:
+        try:
+            return await self._client.get(key)
+        except (TimeoutError, RedisError, OSError) as exc:
+            self._warn("get", exc)
+            return None
+
+    async def set(self, key: str, value: bytes | str, ttl_seconds: float) -> None:
+        try:
+            if ttl_seconds <= 0:
+                await self._client.delete(key)
+            else:
+                await self._client.set(key, value, px=max(1, int(ttl_seconds * 1000)))
+        except (TimeoutError, RedisError, OSError) as exc:
+            self._warn("set", exc)
+
+    async def delete(self, *keys: str) -> None:
+        if not keys:
+            return
+        try:
+            await self._client.delete(*keys)
+        except (TimeoutError, RedisError, OSError) as exc:
+            self._warn("delete", exc)
+
+    async def incr(self, key: str, ttl_seconds: float) -> int | None:
+        try:
+            return int(await self._incr(keys=[key], args=[max(1, int(ttl_seconds * 1000))]))
+        except (TimeoutError, RedisError, OSError) as exc:
+            self._warn("incr", exc)
+            return None
+
+    async def ttl(self, key: str) -> float | None:
+        try:
+            ms = await self._client.pttl(key)
+        except (TimeoutError, RedisError, OSError) as exc:
+            self._warn("ttl", exc)
+            return None
+        return None if ms < 0 else ms / 1000
+
+    @asynccontextmanager
+    async def lock(self, key: str, ttl_seconds: float) -> AsyncIterator[bool]:
+        lock_key = f"lock:{key}"
+        token = secrets.token_hex(16)
+        try:
+            acquired = bool(
+                await self._client.set(lock_key, token, nx=True, px=max(1, int(ttl_seconds * 1000)))
+            )
+        except (TimeoutError, RedisError, OSError) as exc:
+            self._warn("lock", exc)
+            yield True  # fail open: the database decides
+            return
+        try:
+            yield acquired
+        finally:
+            if acquired:
+                try:
+                    await self._release(keys=[lock_key], args=[token])
+                except (TimeoutError, RedisError, OSError) as exc:
+                    self._warn("unlock", exc)
+
+    async def ping(self) -> bool:
+        try:
+            return bool(await self._client.ping())
+        except (TimeoutError, RedisError, OSError):
+            return False
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+
+def create_cache(redis_url: str | None) -> Cache:
+    return RedisCache(redis_url) if redis_url else MemoryCache()

@@ -1,0 +1,42 @@
+"""Cache versions: cached answers put these numbers in their keys; writers only bump them.
+
+This keeps the domains apart: enrollment and payments bump a viewer's program version without
+knowing who caches what, content imports bump a program's version, and stale entries simply
+expire unread (their TTL is short). Bumping fails open with the cache: if Redis is down nothing
+is cached either.
+"""
+
+from __future__ import annotations
+
+from edxelera_gql.infra.cache import Cache
+
+# Version counters outlive every cached answer (those live at most CACHE_TTL_SECONDS).
+VERSION_TTL_SECONDS = 30 * 24 * 3600
+
+
+def program_scope(cohort_id: int) -> str:
+    """Everything about a program that all viewers share (content, schedule, discussion)."""
+    return f"program:{cohort_id}"
+
+
+def viewer_program_scope(user_id: int, cohort_id: int) -> str:
+    """One viewer's standing in a program (enrollment, payments, progress, certificates)."""
+    return f"viewer:{user_id}:program:{cohort_id}"
+
+
+def _key(scope: str) -> str:
+    return f"ver:{scope}"
+
+
+async def current(cache: Cache, *scopes: str) -> str:
+    """The versions of ``scopes`` joined into one cache-key fragment, e.g. ``"3.0"``."""
+    values = []
+    for scope in scopes:
+        raw = await cache.get(_key(scope))
+        values.append(raw.decode() if raw else "0")
+    return ".".join(values)
+
+
+async def bump(cache: Cache, *scopes: str) -> None:
+    for scope in scopes:
+        await cache.incr(_key(scope), VERSION_TTL_SECONDS)

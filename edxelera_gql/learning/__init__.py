@@ -1,0 +1,1 @@
+"""Unlock rules, progress, program home, week hub and playback."""

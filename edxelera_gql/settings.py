@@ -1,0 +1,277 @@
+"""Typed settings read from the environment, and the guard that keeps production safe."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+ENVIRONMENTS = ("development", "test", "production")
+DEFAULT_PAYSTACK_BASE_URL = "https://api.paystack.co"
+# Where the local Paystack sandbox answers when no key is set (development and tests only).
+SANDBOX_PAYSTACK_PATH = "/_sandbox/paystack"
+# The fixed key the app and its sandbox share in development: the sandbox signs webhooks with it
+# exactly as Paystack signs with a real key, and the app verifies them with it. It opens nothing
+# real, and production refuses it.
+SANDBOX_PAYSTACK_SECRET_KEY = "sk_test_edxelera_local_sandbox"
+PAYSTACK_WEBHOOK_PATH = "/webhooks/paystack"
+# The local page Paystack sends the payer back to when PAYSTACK_CALLBACK_URL is unset.
+LOCAL_PAYMENT_CALLBACK_PATH = "/payments/callback"
+# Secrets that ship in docs or examples and must never guard a real deployment.
+KNOWN_WEAK_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev", "development"})
+
+
+class SettingsError(ValueError):
+    """Configuration that cannot be used; the message names every problem."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    app_env: str = "development"
+    database_url: str = ""
+    redis_url: str | None = None
+    public_base_url: str = "http://127.0.0.1:8000"
+    jwt_secret: str | None = None
+    jwt_private_key_path: str | None = None
+    jwt_public_key_path: str | None = None
+    jwt_issuer: str = "edxelera"
+    jwt_audience: str = "edxelera"
+    access_token_ttl_seconds: int = 900
+    refresh_token_ttl_days: int = 30
+    paystack_secret_key: str | None = None
+    paystack_base_url: str | None = None
+    paystack_callback_url: str | None = None
+    # Bound on one whole Paystack call (connect, send, read); verify is retried once.
+    paystack_timeout_seconds: float = 5.0
+    # A repeated initPayment reuses an open checkout younger than this.
+    payment_reuse_seconds: int = 1800
+    aws_region: str | None = None
+    aws_endpoint_url: str | None = None
+    s3_certificates_bucket: str | None = None
+    cloudfront_domain: str | None = None
+    cloudfront_key_pair_id: str | None = None
+    cloudfront_private_key_path: str | None = None
+    playback_url_ttl_seconds: int = 600
+    certificate_url_ttl_seconds: int = 300
+    cache_ttl_seconds: int = 60
+    cors_allow_origins: tuple[str, ...] = ("http://localhost:3000",)
+    log_level: str = "INFO"
+    # Auth: how long a resolved viewer (status, roles, session) may be served from the cache,
+    # and the rate limits (counts per window) on sign-in and sign-up.
+    viewer_cache_ttl_seconds: int = 60
+    rate_limit_window_seconds: int = 900
+    sign_in_limit_per_email: int = 10
+    sign_in_limit_per_ip: int = 100
+    sign_up_limit_per_ip: int = 20
+    # GraphQL limits (api.md "Limits"); production defaults, configurable.
+    graphql_max_depth: int = 12
+    graphql_max_tokens: int = 5000
+    graphql_max_aliases: int = 20
+    graphql_max_cost: int = 20_000
+    graphql_max_body_bytes: int = 100_000
+    webhook_max_body_bytes: int = 1_000_000
+    # Local state for the embedded defaults (SQLite file, local storage, generated keys).
+    var_dir: str = "var"
+
+    @property
+    def is_production(self) -> bool:
+        return self.app_env == "production"
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def uses_paystack_sandbox(self) -> bool:
+        return not self.paystack_secret_key
+
+    @property
+    def uses_asymmetric_jwt(self) -> bool:
+        return bool(self.jwt_private_key_path and self.jwt_public_key_path)
+
+    @property
+    def uses_local_storage(self) -> bool:
+        return not self.s3_certificates_bucket
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+
+        def text(name: str, default: str | None = None) -> str | None:
+            value = env.get(name)
+            if value is None or value.strip() == "":
+                return default
+            return value.strip()
+
+        problems: list[str] = []
+
+        def integer(name: str, default: int) -> int:
+            raw = text(name)
+            if raw is None:
+                return default
+            try:
+                value = int(raw)
+            except ValueError:
+                problems.append(f"{name} must be an integer, got {raw!r}")
+                return default
+            if value <= 0:
+                problems.append(f"{name} must be positive, got {value}")
+                return default
+            return value
+
+        app_env = (text("APP_ENV", "development") or "development").lower()
+        if app_env not in ENVIRONMENTS:
+            problems.append(f"APP_ENV must be one of {', '.join(ENVIRONMENTS)}, got {app_env!r}")
+            app_env = "development"
+        var_dir = text("EDXELERA_VAR_DIR", "var") or "var"
+        database_url = text("DATABASE_URL") or f"sqlite+aiosqlite:///{var_dir}/edxelera.sqlite3"
+        origins = tuple(
+            o.strip()
+            for o in (text("CORS_ALLOW_ORIGINS", "http://localhost:3000") or "").split(",")
+            if o.strip()
+        )
+        settings = cls(
+            app_env=app_env,
+            database_url=database_url,
+            redis_url=text("REDIS_URL"),
+            public_base_url=(text("PUBLIC_BASE_URL", "http://127.0.0.1:8000") or "").rstrip("/"),
+            jwt_secret=text("JWT_SECRET"),
+            jwt_private_key_path=text("JWT_PRIVATE_KEY_PATH"),
+            jwt_public_key_path=text("JWT_PUBLIC_KEY_PATH"),
+            jwt_issuer=text("JWT_ISSUER", "edxelera") or "edxelera",
+            jwt_audience=text("JWT_AUDIENCE", "edxelera") or "edxelera",
+            access_token_ttl_seconds=integer("ACCESS_TOKEN_TTL_SECONDS", 900),
+            refresh_token_ttl_days=integer("REFRESH_TOKEN_TTL_DAYS", 30),
+            paystack_secret_key=text("PAYSTACK_SECRET_KEY"),
+            paystack_base_url=text("PAYSTACK_BASE_URL"),
+            paystack_callback_url=text("PAYSTACK_CALLBACK_URL"),
+            paystack_timeout_seconds=integer("PAYSTACK_TIMEOUT_SECONDS", 5),
+            payment_reuse_seconds=integer("PAYMENT_REUSE_SECONDS", 1800),
+            aws_region=text("AWS_REGION"),
+            aws_endpoint_url=text("AWS_ENDPOINT_URL"),
+            s3_certificates_bucket=text("S3_CERTIFICATES_BUCKET"),
+            cloudfront_domain=text("CLOUDFRONT_DOMAIN"),
+            cloudfront_key_pair_id=text("CLOUDFRONT_KEY_PAIR_ID"),
+            cloudfront_private_key_path=text("CLOUDFRONT_PRIVATE_KEY_PATH"),
+            playback_url_ttl_seconds=integer("PLAYBACK_URL_TTL_SECONDS", 600),
+            certificate_url_ttl_seconds=integer("CERTIFICATE_URL_TTL_SECONDS", 300),
+            cache_ttl_seconds=integer("CACHE_TTL_SECONDS", 60),
+            cors_allow_origins=origins,
+            log_level=(text("LOG_LEVEL", "INFO") or "INFO").upper(),
+            viewer_cache_ttl_seconds=integer("VIEWER_CACHE_TTL_SECONDS", 60),
+            rate_limit_window_seconds=integer("RATE_LIMIT_WINDOW_SECONDS", 900),
+            sign_in_limit_per_email=integer("SIGN_IN_LIMIT_PER_EMAIL", 10),
+            sign_in_limit_per_ip=integer("SIGN_IN_LIMIT_PER_IP", 100),
+            sign_up_limit_per_ip=integer("SIGN_UP_LIMIT_PER_IP", 20),
+            graphql_max_depth=integer("GRAPHQL_MAX_DEPTH", 12),
+            graphql_max_tokens=integer("GRAPHQL_MAX_TOKENS", 5000),
+            graphql_max_aliases=integer("GRAPHQL_MAX_ALIASES", 20),
+            graphql_max_cost=integer("GRAPHQL_MAX_COST", 20_000),
+            graphql_max_body_bytes=integer("GRAPHQL_MAX_BODY_BYTES", 100_000),
+            webhook_max_body_bytes=integer("WEBHOOK_MAX_BODY_BYTES", 1_000_000),
+            var_dir=var_dir,
+        )
+        if problems:
+            raise SettingsError("invalid configuration: " + "; ".join(problems))
+        return settings
+
+    # -- derived values ---------------------------------------------------------------------
+
+    def effective_paystack_base_url(self) -> str:
+        if self.paystack_base_url:
+            return self.paystack_base_url.rstrip("/")
+        if self.uses_paystack_sandbox:
+            return self.public_base_url + SANDBOX_PAYSTACK_PATH
+        return DEFAULT_PAYSTACK_BASE_URL
+
+    def effective_paystack_secret_key(self) -> str:
+        """The real key, or outside production the sandbox's fixed development key."""
+        if self.paystack_secret_key:
+            return self.paystack_secret_key
+        if self.is_production:
+            raise SettingsError("PAYSTACK_SECRET_KEY is required in production")
+        return SANDBOX_PAYSTACK_SECRET_KEY
+
+    def effective_paystack_callback_url(self) -> str:
+        return self.paystack_callback_url or self.public_base_url + LOCAL_PAYMENT_CALLBACK_PATH
+
+    def paystack_webhook_url(self) -> str:
+        """Where Paystack (or the sandbox) delivers webhooks: set it in the Paystack dashboard."""
+        return self.public_base_url + PAYSTACK_WEBHOOK_PATH
+
+    def effective_jwt_secret(self) -> str:
+        """The HS256 secret; outside production a per-checkout generated one is fine."""
+        if self.jwt_secret:
+            return self.jwt_secret
+        if self.is_production:
+            raise SettingsError("JWT_SECRET is required in production")
+        return _development_secret(Path(self.var_dir))
+
+    def production_problems(self) -> list[str]:
+        """Every unsafe default that production must refuse (empty outside production)."""
+        if not self.is_production:
+            return []
+        problems: list[str] = []
+        if self.uses_sqlite:
+            problems.append("DATABASE_URL must point at MySQL/MariaDB, not SQLite")
+        if not self.redis_url:
+            problems.append("REDIS_URL is required (the in-process cache is for development)")
+        if self.viewer_cache_ttl_seconds > 60:
+            problems.append("VIEWER_CACHE_TTL_SECONDS may not exceed 60 (suspensions must bite)")
+        if bool(self.jwt_private_key_path) != bool(self.jwt_public_key_path):
+            problems.append("set both JWT_PRIVATE_KEY_PATH and JWT_PUBLIC_KEY_PATH, or neither")
+        if not self.uses_asymmetric_jwt:
+            if not self.jwt_secret or self.jwt_secret.lower() in KNOWN_WEAK_SECRETS:
+                problems.append("JWT_SECRET is missing or a known default")
+            elif len(self.jwt_secret) < 32:
+                problems.append("JWT_SECRET must be at least 32 characters")
+        if not self.paystack_secret_key or self.paystack_secret_key.lower() in KNOWN_WEAK_SECRETS:
+            problems.append(
+                "PAYSTACK_SECRET_KEY is required (the local sandbox is for development)"
+            )
+        elif self.paystack_secret_key == SANDBOX_PAYSTACK_SECRET_KEY:
+            problems.append("PAYSTACK_SECRET_KEY is the local sandbox's development key")
+        elif SANDBOX_PAYSTACK_PATH in (self.paystack_base_url or ""):
+            problems.append("PAYSTACK_BASE_URL points at the local sandbox")
+        if self.uses_local_storage:
+            problems.append("S3_CERTIFICATES_BUCKET is required (local storage is for development)")
+        if not (
+            self.cloudfront_domain
+            and self.cloudfront_key_pair_id
+            and self.cloudfront_private_key_path
+        ):
+            problems.append(
+                "CLOUDFRONT_DOMAIN, CLOUDFRONT_KEY_PAIR_ID and CLOUDFRONT_PRIVATE_KEY_PATH "
+                "are required"
+            )
+        if not self.public_base_url.startswith("https://"):
+            problems.append("PUBLIC_BASE_URL must be https")
+        if "*" in self.cors_allow_origins:
+            problems.append("CORS_ALLOW_ORIGINS must list origins, not '*'")
+        return problems
+
+    def check(self) -> Settings:
+        """Raise ``SettingsError`` when production is configured unsafely."""
+        problems = self.production_problems()
+        if problems:
+            raise SettingsError("refusing to start in production: " + "; ".join(problems))
+        return self
+
+
+def _development_secret(var_dir: Path) -> str:
+    """A random secret kept under ``var/`` so development tokens survive restarts."""
+    path = var_dir / "jwt-dev-secret"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        var_dir.mkdir(parents=True, exist_ok=True)
+        secret = secrets.token_urlsafe(48)
+        path.write_text(secret)
+        path.chmod(0o600)
+        return secret

@@ -1,0 +1,139 @@
+"""Settings from the environment and the production guard."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from edxelera_gql.settings import Settings, SettingsError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SAFE_PRODUCTION = {
+    "APP_ENV": "production",
+    "DATABASE_URL": "mysql+aiomysql://app:pw@db:3306/edxelera",
+    "REDIS_URL": "redis://cache:6379/0",
+    "PUBLIC_BASE_URL": "https://api.edxelera.example",
+    "JWT_SECRET": "k" * 48,
+    "PAYSTACK_SECRET_KEY": "sk_live_0123456789",
+    "S3_CERTIFICATES_BUCKET": "edxelera-certificates",
+    "CLOUDFRONT_DOMAIN": "d111111abcdef8.cloudfront.net",
+    "CLOUDFRONT_KEY_PAIR_ID": "K2JCJMDEHXQW5F",
+    "CLOUDFRONT_PRIVATE_KEY_PATH": "/run/secrets/cloudfront.pem",
+    "CORS_ALLOW_ORIGINS": "https://edxelera.example",
+}
+
+
+def test_development_defaults_need_no_environment() -> None:
+    settings = Settings.from_env({})
+    assert settings.app_env == "development"
+    assert settings.database_url == "sqlite+aiosqlite:///var/edxelera.sqlite3"
+    assert settings.redis_url is None
+    assert settings.uses_paystack_sandbox
+    assert settings.effective_paystack_base_url() == "http://127.0.0.1:8000/_sandbox/paystack"
+    assert settings.cors_allow_origins == ("http://localhost:3000",)
+    assert (settings.access_token_ttl_seconds, settings.refresh_token_ttl_days) == (900, 30)
+    assert (settings.playback_url_ttl_seconds, settings.certificate_url_ttl_seconds) == (600, 300)
+    assert settings.cache_ttl_seconds == 60
+    assert settings.check() is settings
+
+
+def test_values_are_read_and_validated() -> None:
+    settings = Settings.from_env(
+        {"CORS_ALLOW_ORIGINS": "https://a.example, https://b.example", "CACHE_TTL_SECONDS": "30"}
+    )
+    assert settings.cors_allow_origins == ("https://a.example", "https://b.example")
+    assert settings.cache_ttl_seconds == 30
+    with pytest.raises(SettingsError, match="CACHE_TTL_SECONDS must be an integer"):
+        Settings.from_env({"CACHE_TTL_SECONDS": "soon"})
+    with pytest.raises(SettingsError, match="APP_ENV must be one of"):
+        Settings.from_env({"APP_ENV": "prod"})
+
+
+def test_safe_production_configuration_is_accepted() -> None:
+    settings = Settings.from_env(SAFE_PRODUCTION).check()
+    assert settings.is_production
+    assert settings.effective_paystack_base_url() == "https://api.paystack.co"
+
+
+@pytest.mark.parametrize(
+    ("changes", "complaint"),
+    [
+        ({"DATABASE_URL": "sqlite+aiosqlite:///var/x.sqlite3"}, "not SQLite"),
+        ({"REDIS_URL": ""}, "REDIS_URL is required"),
+        ({"JWT_SECRET": ""}, "JWT_SECRET is missing"),
+        ({"JWT_SECRET": "changeme"}, "JWT_SECRET is missing or a known default"),
+        ({"JWT_SECRET": "short-secret"}, "at least 32 characters"),
+        ({"PAYSTACK_SECRET_KEY": ""}, "PAYSTACK_SECRET_KEY is required"),
+        ({"PAYSTACK_BASE_URL": "https://api.example/_sandbox/paystack"}, "local sandbox"),
+        ({"S3_CERTIFICATES_BUCKET": ""}, "local storage is for development"),
+        ({"CLOUDFRONT_KEY_PAIR_ID": ""}, "CLOUDFRONT_KEY_PAIR_ID"),
+        ({"PUBLIC_BASE_URL": "http://api.edxelera.example"}, "must be https"),
+        ({"CORS_ALLOW_ORIGINS": "*"}, "not '\\*'"),
+    ],
+)
+def test_production_refuses_unsafe_defaults(changes: dict[str, str], complaint: str) -> None:
+    settings = Settings.from_env({**SAFE_PRODUCTION, **changes})
+    with pytest.raises(SettingsError, match=complaint):
+        settings.check()
+
+
+def test_production_without_anything_lists_every_problem() -> None:
+    problems = Settings.from_env({"APP_ENV": "production"}).production_problems()
+    assert len(problems) >= 6
+
+
+def test_production_never_generates_a_jwt_secret() -> None:
+    settings = Settings.from_env({**SAFE_PRODUCTION, "JWT_SECRET": ""})
+    with pytest.raises(SettingsError):
+        settings.effective_jwt_secret()
+
+
+def test_development_jwt_secret_is_generated_once_and_kept(tmp_path: Path) -> None:
+    settings = Settings.from_env({"EDXELERA_VAR_DIR": str(tmp_path)})
+    first = settings.effective_jwt_secret()
+    assert len(first) >= 48
+    assert settings.effective_jwt_secret() == first
+    assert (tmp_path / "jwt-dev-secret").stat().st_mode & 0o077 == 0
+
+
+def test_env_example_lists_every_configuration_variable() -> None:
+    documented = set(
+        re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M)
+    )
+    source = (ROOT / "edxelera_gql" / "settings.py").read_text()
+    read = set(re.findall(r'(?:text|integer)\("([A-Z][A-Z0-9_]+)"', source))
+    assert read, "settings.py reads no variables?"
+    assert read <= documented, f"undocumented: {sorted(read - documented)}"
+    # The contract of product.md "Configuration".
+    contract = {
+        "APP_ENV",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "PUBLIC_BASE_URL",
+        "JWT_SECRET",
+        "JWT_PRIVATE_KEY_PATH",
+        "JWT_PUBLIC_KEY_PATH",
+        "JWT_ISSUER",
+        "JWT_AUDIENCE",
+        "ACCESS_TOKEN_TTL_SECONDS",
+        "REFRESH_TOKEN_TTL_DAYS",
+        "PAYSTACK_SECRET_KEY",
+        "PAYSTACK_BASE_URL",
+        "PAYSTACK_CALLBACK_URL",
+        "AWS_REGION",
+        "AWS_ENDPOINT_URL",
+        "S3_CERTIFICATES_BUCKET",
+        "CLOUDFRONT_DOMAIN",
+        "CLOUDFRONT_KEY_PAIR_ID",
+        "CLOUDFRONT_PRIVATE_KEY_PATH",
+        "PLAYBACK_URL_TTL_SECONDS",
+        "CERTIFICATE_URL_TTL_SECONDS",
+        "CACHE_TTL_SECONDS",
+        "CORS_ALLOW_ORIGINS",
+        "LOG_LEVEL",
+    }
+    assert contract <= read, f"not read by settings.py: {sorted(contract - read)}"
+    assert contract <= documented
