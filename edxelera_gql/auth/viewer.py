@@ -1,0 +1,23 @@
+"""Who is asking: resolved once per request from the bearer token."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+STAFF_ROLES = frozenset({"instructor", "admin"})
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user_id: int
+    roles: frozenset[str]
+    session_id: str = ""
+    status: str = "active"
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.roles & STAFF_ROLES)
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.roles

@@ -1,0 +1,59 @@
+"""The shared permission checks, on accounts made through the test support helpers."""
+
+from __future__ import annotations
+
+import pytest
+
+from edxelera_gql.auth import permissions
+from edxelera_gql.auth.viewer import Viewer
+from edxelera_gql.errors import DomainError
+from tests.support.factories import make_program
+from tests.support.users import create_account, enroll
+
+ME = "{ me { id email roles } }"
+
+
+async def test_signed_in_account_helper_yields_a_working_bearer(app, gql, sessionmaker) -> None:
+    staff = await create_account(app, sessionmaker, roles=("instructor", "admin"))
+    result = await gql(ME, **staff.headers)
+    assert result["data"]["me"]["roles"] == ["ADMIN", "INSTRUCTOR"]
+
+
+async def test_role_checks() -> None:
+    student = Viewer(user_id=1, roles=frozenset({"student"}))
+    instructor = Viewer(user_id=2, roles=frozenset({"instructor"}))
+    admin = Viewer(user_id=3, roles=frozenset({"admin"}))
+    with pytest.raises(DomainError) as anonymous:
+        permissions.require_viewer(None)
+    assert anonymous.value.code == "UNAUTHENTICATED"
+    with pytest.raises(DomainError) as not_staff:
+        permissions.require_staff(student)
+    assert not_staff.value.code == "FORBIDDEN"
+    assert permissions.require_staff(instructor) is instructor
+    with pytest.raises(DomainError):
+        permissions.require_admin(instructor)
+    assert permissions.require_admin(admin) is admin
+
+
+async def test_program_access_needs_an_active_enrollment_or_staff(app, sessionmaker) -> None:
+    async with sessionmaker() as session, session.begin():
+        cohort = await make_program(session, slug="p")
+        other = await make_program(session, slug="q")
+    active = await create_account(app, sessionmaker)
+    pending = await create_account(app, sessionmaker)
+    await enroll(sessionmaker, user_id=active.user_id, cohort_id=cohort.id)
+    await enroll(
+        sessionmaker, user_id=pending.user_id, cohort_id=cohort.id, status="pending_payment"
+    )
+
+    async with sessionmaker() as session:
+        as_viewer = lambda a: Viewer(user_id=a.user_id, roles=frozenset({"student"}))  # noqa: E731
+        assert await permissions.can_access_program(session, as_viewer(active), cohort.id)
+        assert not await permissions.can_access_program(session, as_viewer(active), other.id)
+        assert not await permissions.can_access_program(session, as_viewer(pending), cohort.id)
+        assert not await permissions.can_access_program(session, None, cohort.id)
+        staff = Viewer(user_id=999, roles=frozenset({"instructor"}))
+        assert await permissions.can_access_program(session, staff, other.id)
+        with pytest.raises(DomainError) as denied:
+            await permissions.require_program_access(session, as_viewer(pending), cohort.id)
+        assert denied.value.code == "NOT_ENROLLED"
