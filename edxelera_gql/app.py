@@ -1,0 +1,176 @@
+"""``create_app()``: the Starlette application with GraphQL, the Paystack webhook, health and
+readiness routes, and (development and tests, no Paystack key) the Paystack sandbox."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Mount, Route
+
+from edxelera_gql.auth.tokens import TokenCodec
+from edxelera_gql.clock import Clock, SystemClock
+from edxelera_gql.db.engine import create_engine, create_sessionmaker
+from edxelera_gql.enrollment.paystack import PaystackClient
+from edxelera_gql.enrollment.sandbox import PaystackSandbox
+from edxelera_gql.enrollment.webhook import payment_callback_page, paystack_webhook
+from edxelera_gql.graphql.schema import build_schema
+from edxelera_gql.graphql.view import GraphQLView
+from edxelera_gql.infra.cache import create_cache
+from edxelera_gql.infra.cdn import serve_cdn
+from edxelera_gql.infra.cloudfront import create_signer
+from edxelera_gql.infra.http import BodySizeLimitMiddleware, RequestIdMiddleware
+from edxelera_gql.infra.logging import configure_logging
+from edxelera_gql.infra.storage import LocalStorage, create_storage
+from edxelera_gql.settings import (
+    LOCAL_PAYMENT_CALLBACK_PATH,
+    PAYSTACK_WEBHOOK_PATH,
+    SANDBOX_PAYSTACK_PATH,
+    Settings,
+)
+
+log = logging.getLogger(__name__)
+
+
+async def healthz(_request: Request) -> JSONResponse:
+    """Liveness: the process answers."""
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    """Readiness: the database must answer; Redis being down degrades (the API fails open)."""
+    state = request.app.state
+    checks: dict[str, str] = {}
+    try:
+        async with state.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as exc:
+        log.warning("readiness: database unavailable", extra={"error": str(exc)})
+        checks["database"] = "unavailable"
+    if state.cache.backend == "redis":
+        checks["redis"] = "ok" if await state.cache.ping() else "unavailable"
+    else:
+        checks["redis"] = "not configured (in-process cache)"
+    if checks["database"] != "ok":
+        status, code = "unavailable", 503
+    elif checks["redis"] == "unavailable":
+        status, code = "degraded", 200
+    else:
+        status, code = "ok", 200
+    return JSONResponse({"status": status, "checks": checks}, status_code=code)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    setup_logging: bool = True,
+) -> Starlette:
+    """Builds the app; settings come from the environment when none are given."""
+    settings = (settings or Settings.from_env()).check()
+    if setup_logging:
+        configure_logging(settings.log_level)
+    clock = clock or SystemClock()
+    # No Paystack key outside production: the sandbox answers inside this app, at the base URL
+    # the settings derive (PUBLIC_BASE_URL + SANDBOX_PAYSTACK_PATH), so `make run` needs nothing
+    # else. It signs with the same fixed development key the webhook route verifies with.
+    sandbox = (
+        PaystackSandbox(
+            secret_key=settings.effective_paystack_secret_key(),
+            webhook_url=settings.paystack_webhook_url(),
+            clock=clock,
+        )
+        if settings.uses_paystack_sandbox and not settings.is_production
+        else None
+    )
+
+    # Made here, not in the lifespan: the key is loaded once and a bad key path fails at startup.
+    url_signer = create_signer(settings)
+    storage = create_storage(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        engine = create_engine(settings.database_url)
+        app.state.engine = engine
+        app.state.sessionmaker = create_sessionmaker(engine)
+        app.state.cache = create_cache(settings.redis_url)
+        app.state.token_codec = TokenCodec(settings)
+        # One HTTP client per app: connection pooling to Paystack; each call sets its timeout.
+        http = httpx.AsyncClient(
+            timeout=settings.paystack_timeout_seconds,
+            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+        )
+        app.state.http = http
+        app.state.paystack = PaystackClient(
+            http,
+            base_url=settings.effective_paystack_base_url(),
+            secret_key=settings.effective_paystack_secret_key(),
+            timeout_seconds=settings.paystack_timeout_seconds,
+        )
+        if sandbox is not None:
+            sandbox.http = http
+        try:
+            yield
+        finally:
+            await http.aclose()
+            await app.state.cache.close()
+            await engine.dispose()
+
+    schema = build_schema(settings)
+    graphql = GraphQLView(
+        schema,
+        graphql_ide=None if settings.is_production else "graphiql",
+        allow_queries_via_get=False,
+    )
+    routes: list[BaseRoute] = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route(PAYSTACK_WEBHOOK_PATH, paystack_webhook, methods=["POST"]),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+    ]
+    # The stand-in for CloudFront: only over local storage, never in production (the guard
+    # refuses local storage there).
+    if isinstance(storage, LocalStorage) and not settings.is_production:
+        routes.append(Route("/cdn/{path:path}", serve_cdn, methods=["GET", "HEAD"]))
+    if not settings.paystack_callback_url:
+        routes.append(Route(LOCAL_PAYMENT_CALLBACK_PATH, payment_callback_page))
+    if sandbox is not None:
+        routes.append(Mount(SANDBOX_PAYSTACK_PATH, app=sandbox.app))
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(RequestIdMiddleware),
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_allow_origins),
+                allow_methods=["GET", "POST", "OPTIONS"],
+                allow_headers=["authorization", "content-type", "x-request-id"],
+                expose_headers=["x-request-id"],
+                max_age=600,
+            ),
+            Middleware(
+                BodySizeLimitMiddleware,
+                limits={
+                    "/graphql": settings.graphql_max_body_bytes,
+                    PAYSTACK_WEBHOOK_PATH: settings.webhook_max_body_bytes,
+                },
+                default=settings.graphql_max_body_bytes,
+            ),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.clock = clock
+    app.state.paystack_sandbox = sandbox
+    app.state.url_signer = url_signer
+    app.state.storage = storage
+    return app

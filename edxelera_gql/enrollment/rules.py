@@ -1,0 +1,234 @@
+"""Pure enrollment and payment rules: the enrollment window, references, payment outcomes and
+webhook dedupe keys. No I/O here; instants are aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from edxelera_gql.catalog import schedule
+
+# Enrollment statuses (enrollments.status) and payment statuses (payment_transactions.status).
+PENDING_PAYMENT = "pending_payment"
+ACTIVE = "active"
+CANCELED = "canceled"
+REFUNDED = "refunded"
+
+INITIALIZED = "initialized"
+INIT_FAILED = "init_failed"
+SUCCESS = "success"
+FAILED = "failed"
+ABANDONED = "abandoned"
+AMOUNT_MISMATCH = "amount_mismatch"
+REVERSED = "reversed"
+
+# Reasons (ErrorCode values) the eligibility answer can carry.
+SIGN_IN_REQUIRED = "SIGN_IN_REQUIRED"
+NOT_PUBLISHED = "NOT_PUBLISHED"
+ALREADY_ENROLLED = "ALREADY_ENROLLED"
+PROGRAM_ENDED = "PROGRAM_ENDED"
+ENROLLMENT_CLOSED = "ENROLLMENT_CLOSED"
+LATE_JOIN_WINDOW_EXPIRED = "LATE_JOIN_WINDOW_EXPIRED"
+WEEK_TWO_UNLOCKED = "WEEK_TWO_UNLOCKED"
+
+
+# -- the enrollment window ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgramWindow:
+    """The facts of a program that decide its enrollment window."""
+
+    published: bool
+    start_at: datetime
+    end_at: datetime
+    close_hours_before_start: int
+    late_join_enabled: bool
+    late_join_days: int
+    week_two_release_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    allowed: bool
+    reason: str | None
+    # End of the window open now; when closed, the instant the last window closed.
+    closes_at: datetime | None
+    is_late_join: bool
+
+
+def eligibility(
+    now: datetime,
+    program: ProgramWindow,
+    *,
+    signed_in: bool,
+    enrollment_status: str | None,
+) -> Eligibility:
+    """product.md "Enrollment window": the rules in order, the first failing one is the reason.
+
+    Signed-out viewers get the same window facts; where the window is open their reason is
+    SIGN_IN_REQUIRED.
+    """
+    regular_end = schedule.enrollment_closes_at(program.start_at, program.close_hours_before_start)
+    late_end = schedule.late_join_ends_at(
+        program.start_at,
+        program.late_join_enabled,
+        program.late_join_days,
+        program.week_two_release_at,
+    )
+
+    if now < regular_end:
+        open_until, late = regular_end, False
+    elif late_end is not None and now < late_end:
+        open_until, late = late_end, True
+    else:
+        open_until, late = None, False
+    last_close = max(regular_end, late_end) if late_end is not None else regular_end
+    closes_at = open_until or last_close
+
+    def closed(reason: str) -> Eligibility:
+        return Eligibility(False, reason, closes_at, late)
+
+    if not program.published:
+        return closed(NOT_PUBLISHED)
+    if signed_in and enrollment_status == ACTIVE:
+        return closed(ALREADY_ENROLLED)
+    if now >= program.end_at:
+        return Eligibility(False, PROGRAM_ENDED, last_close, False)
+    if open_until is not None:
+        if not signed_in:
+            return closed(SIGN_IN_REQUIRED)
+        return Eligibility(True, None, open_until, late)
+    if program.week_two_release_at is not None and now >= program.week_two_release_at:
+        return closed(WEEK_TWO_UNLOCKED)
+    if program.late_join_enabled:
+        return closed(LATE_JOIN_WINDOW_EXPIRED)
+    return closed(ENROLLMENT_CLOSED)
+
+
+# -- references ---------------------------------------------------------------------------------
+
+# Paystack accepts only these characters in a reference; ours are made from them.
+_REFERENCE = re.compile(r"^[A-Za-z0-9.=-]{1,100}$")
+
+
+def is_valid_reference(reference: str) -> bool:
+    return bool(_REFERENCE.match(reference))
+
+
+def make_reference(random_hex: str) -> str:
+    """A transaction reference from server-side randomness (hex), e.g. ``edx-3f9a...``."""
+    reference = f"edx-{random_hex}"
+    if not is_valid_reference(reference) or len(random_hex) < 16:
+        raise ValueError("a reference needs at least 16 hex characters of randomness")
+    return reference
+
+
+def can_reuse_transaction(
+    *,
+    status: str,
+    created_at: datetime,
+    amount_minor: int,
+    currency: str,
+    has_checkout_url: bool,
+    price_minor: int,
+    price_currency: str,
+    now: datetime,
+    reuse_seconds: int,
+) -> bool:
+    """A repeated initPayment returns the open checkout instead of opening a second one
+    (double clicks must not create two payments), while it is recent and still for the price."""
+    return (
+        status == INITIALIZED
+        and has_checkout_url
+        and amount_minor == price_minor
+        and currency == price_currency
+        and now - created_at < timedelta(seconds=reuse_seconds)
+    )
+
+
+# -- applying what Paystack reports -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaymentDecision:
+    """What to do with a transaction given Paystack's verification.
+
+    ``new_status`` is None when nothing changes; ``grant`` activates the enrollment and
+    ``revoke`` ends access granted by this transaction.
+    """
+
+    new_status: str | None
+    grant: bool = False
+    revoke: bool = False
+    mismatch: bool = False
+
+
+NO_CHANGE = PaymentDecision(None)
+# Paystack's data.status values that are not final yet.
+_IN_PROGRESS = frozenset({"ongoing", "pending", "processing", "queued"})
+
+
+def decide_payment(
+    *,
+    recorded_status: str,
+    recorded_amount: int,
+    recorded_currency: str,
+    provider_status: str,
+    provider_amount: int | None,
+    provider_currency: str | None,
+) -> PaymentDecision:
+    """Only Paystack's ``data.status`` decides; success also needs the recorded amount and
+    currency. Final local states (success, reversed, amount mismatch) are never undone by a
+    later, older answer, so applying the same verification twice changes nothing."""
+    status = provider_status.lower()
+    if status == "reversed":
+        return PaymentDecision(REVERSED, revoke=True) if recorded_status != REVERSED else NO_CHANGE
+    if recorded_status in (SUCCESS, REVERSED, AMOUNT_MISMATCH):
+        return NO_CHANGE
+    if status == "success":
+        if provider_amount == recorded_amount and (provider_currency or "").upper() == (
+            recorded_currency.upper()
+        ):
+            return PaymentDecision(SUCCESS, grant=True)
+        return PaymentDecision(AMOUNT_MISMATCH, mismatch=True)
+    if status in ("failed", ABANDONED) and recorded_status != status:
+        return PaymentDecision(status)
+    return NO_CHANGE
+
+
+def refund_decision(recorded_status: str) -> PaymentDecision:
+    """A processed refund reverses a paid transaction and ends the access it granted."""
+    if recorded_status == SUCCESS:
+        return PaymentDecision(REVERSED, revoke=True)
+    return NO_CHANGE
+
+
+def is_in_progress(provider_status: str) -> bool:
+    return provider_status.lower() in _IN_PROGRESS
+
+
+# -- webhook dedupe keys ------------------------------------------------------------------------
+
+CHARGE_SUCCESS = "charge.success"
+REFUND_PREFIX = "refund."
+REFUND_PROCESSED = "refund.processed"
+
+
+def dedupe_key(event: str, data: dict[str, object], body_digest: str) -> str:
+    """product.md: charges by ``event + data.reference``; refunds by
+    ``event + transaction_reference + status``; anything else by the body's digest, so only an
+    identical redelivery counts as a duplicate."""
+    event = event[:64]
+    if event.startswith("charge."):
+        reference = data.get("reference")
+        if isinstance(reference, str) and reference:
+            return f"{event}:{reference[:150]}"
+    elif event.startswith(REFUND_PREFIX):
+        reference = data.get("transaction_reference")
+        status = data.get("status")
+        if isinstance(reference, str) and reference:
+            return f"{event}:{reference[:150]}:{str(status)[:30]}"
+    return f"{event}:sha256:{body_digest}"
