@@ -135,7 +135,11 @@ def cmd_seed_demo(settings: Settings, _args: argparse.Namespace) -> int:
     now = SystemClock().now()
     storage = create_storage(settings)
     accounts = _with_sessionmaker(settings, lambda sm: seed_demo(sm, now=now, storage=storage))
-    print("Demo programs loaded: demo-data-analytics (paid), demo-python-foundations (free).")
+    print(
+        "Demo programs loaded: demo-data-analytics (paid, enrollment open), "
+        "demo-python-foundations (free, running), demo-git-essentials (finished; ada@ holds "
+        "its certificates and is enrolled in demo-python-foundations)."
+    )
     print("Demo accounts (passwords are shown once; run seed-demo again to reset them):")
     for account in accounts:
         print(f"  {account.role:<10} {account.email:<34} {account.password}")

@@ -14,16 +14,25 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from edxelera_gql.auth.accounts import upsert_demo_user
-from edxelera_gql.catalog.content import validate_program
+from edxelera_gql.auth.models import User
+from edxelera_gql.auth.viewer import Viewer
+from edxelera_gql.catalog.content import ProgramPlan, validate_program
 from edxelera_gql.catalog.importer import import_plans
+from edxelera_gql.catalog.models import Cohort
+from edxelera_gql.enrollment.models import Enrollment
 from edxelera_gql.infra.storage import LocalStorage, Storage
+from edxelera_gql.learning.service import CompletionRefused, complete_lesson
 
 DEMO_BUCKET = "edxelera-demo"
 PAID_SLUG = "demo-data-analytics"
 FREE_SLUG = "demo-python-foundations"
+# Finished two months ago; the demo student completed it, so certificates exist to download.
+FINISHED_SLUG = "demo-git-essentials"
+DEMO_STUDENT = "ada@demo.edxelera.test"
 
 # (email, full name, role)
 DEMO_USERS = (
@@ -526,8 +535,52 @@ def _document(
     }
 
 
+_GIT_COURSES = (("demo-git-basics", "Git Basics", "Version control for your own projects."),)
+_GB = _GIT_COURSES[0][0]
+_GIT_WEEKS = (
+    _Week(
+        "Snapshots",
+        "Your first repository",
+        "Share a link to a repository with three commits.",
+        "url",
+        "Git office hours",
+        (
+            _Lesson(_GB, "why-version-control", "Why version control", "Undo for projects.", 6),
+            _Lesson(
+                _GB,
+                "commits",
+                "Commits",
+                "Staging and committing changes.",
+                10,
+                video=True,
+                prerequisites=("why-version-control",),
+            ),
+        ),
+    ),
+    _Week(
+        "Branches",
+        "A merged branch",
+        "Share a link to a repository with a merged feature branch.",
+        "url",
+        "Wrap-up call",
+        (
+            _Lesson(
+                _GB,
+                "branches-and-merges",
+                "Branches and merges",
+                "Working on two things at once.",
+                12,
+                video=True,
+                prerequisites=("commits",),
+            ),
+        ),
+    ),
+)
+
+
 def demo_documents(now: datetime) -> list[dict[str, Any]]:
-    """The paid program (starts in about 10 days) and the free one (started about 3 days ago)."""
+    """The paid program (starts in about 10 days), the free one (started about 3 days ago) and a
+    short finished one (ended about two months ago, hidden from the catalog by default)."""
     lagos_today = now.astimezone(ZoneInfo("Africa/Lagos")).date()
     new_york_today = now.astimezone(ZoneInfo("America/New_York")).date()
     return [
@@ -552,6 +605,17 @@ def demo_documents(now: datetime) -> list[dict[str, Any]]:
             currency="USD",
             courses=_PYTHON_COURSES,
             weeks=_PYTHON_WEEKS,
+        ),
+        _document(
+            slug=FINISHED_SLUG,
+            title="Git Essentials (Demo, finished)",
+            description="A two-week introduction to Git that ran earlier this year.",
+            timezone="Africa/Lagos",
+            start_day=lagos_today - timedelta(days=75),
+            price_minor=0,
+            currency="NGN",
+            courses=_GIT_COURSES,
+            weeks=_GIT_WEEKS,
         ),
     ]
 
@@ -582,13 +646,61 @@ async def seed_demo(
         for email, _name, role in DEMO_USERS
     ]
     names = {email: name for email, name, _role in DEMO_USERS}
+    users: dict[str, User] = {}
     async with sessionmaker() as session, session.begin():
         for account in accounts:
-            await upsert_demo_user(
+            users[account.email] = await upsert_demo_user(
                 session,
                 email=account.email,
                 full_name=names[account.email],
                 roles=[account.role],
                 password=account.password,
             )
+    await _demo_student_history(sessionmaker, users[DEMO_STUDENT], plans, now=now)
     return accounts
+
+
+async def _demo_student_history(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    student: User,
+    plans: list[ProgramPlan],
+    *,
+    now: datetime,
+) -> None:
+    """Ada is enrolled in the free program and has finished the past one.
+
+    Her completions go through ``complete_lesson``, the same path as the API, so her course
+    and program certificates are issued by the real rules (and only once on a re-run).
+    """
+    viewer = Viewer(user_id=student.id, roles=frozenset({"student"}))
+    async with sessionmaker() as session, session.begin():
+        for slug in (FREE_SLUG, FINISHED_SLUG):
+            cohort_id = await session.scalar(select(Cohort.id).where(Cohort.slug == slug))
+            enrollment = await session.scalar(
+                select(Enrollment).where(
+                    Enrollment.user_id == student.id, Enrollment.cohort_id == cohort_id
+                )
+            )
+            if enrollment is None:
+                session.add(
+                    Enrollment(
+                        user_id=student.id,
+                        cohort_id=cohort_id,
+                        status="active",
+                        enrolled_at_utc=now,
+                        source="free",
+                    )
+                )
+    finished = next(plan for plan in plans if plan.slug == FINISHED_SLUG)
+    for week in finished.weeks:
+        for lesson in week.lessons:
+            async with sessionmaker() as session, session.begin():
+                outcome = await complete_lesson(
+                    session,
+                    viewer=viewer,
+                    course_slug=lesson.course,
+                    lesson_slug=lesson.slug,
+                    now=now,
+                )
+            if isinstance(outcome, CompletionRefused):
+                raise RuntimeError(f"demo completion refused: {outcome.code} {lesson.slug}")

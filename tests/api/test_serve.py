@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -28,6 +29,8 @@ def served(tmp_path: Path):
         if k not in {"DATABASE_URL", "REDIS_URL", "TEST_DATABASE_URL", "APP_ENV"}
     }
     env["EDXELERA_VAR_DIR"] = str(tmp_path / "var")
+    # Signed /cdn URLs name the public base URL, so it must be where this server listens.
+    env["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
     log = (tmp_path / "server.log").open("w+")
     proc = subprocess.Popen(
         [sys.executable, "-m", "edxelera_gql", "serve", "--port", str(port)],
@@ -81,3 +84,51 @@ def test_serve_on_embedded_defaults_shows_graphiql_and_demo_programs(served) -> 
     output = log.read()
     assert "admin@demo.edxelera.test" in output  # the demo accounts are printed on first start
     assert '"logger": "edxelera_gql.access"' in output  # JSON access log lines
+
+
+SIGN_IN = """mutation($e: String!, $p: String!) {
+  signIn(input: {email: $e, password: $p}) { accessToken errors { code } } }"""
+PLAY = """query($p: String!, $c: String!, $l: String!) {
+  lessonPlayback(programSlug: $p, courseSlug: $c, lessonSlug: $l) { url mimeType } }"""
+CERTIFICATES = "{ certificates { id type certificateNumber } }"
+DOWNLOAD = "query($id: ID!) { certificateDownload(certificateId: $id) { url } }"
+
+
+def test_serve_plays_a_demo_lesson_and_downloads_a_demo_certificate(served) -> None:
+    """The no-AWS path of `make run`: signed URLs to the app's own /cdn, over real HTTP."""
+    base, log = served
+    log.seek(0)
+    found = re.search(r"ada@demo\.edxelera\.test\s+(\S+)", log.read())
+    assert found, "the demo student's password is printed on first start"
+
+    def gql(query: str, variables: dict | None = None, token: str | None = None) -> dict:
+        headers = {"authorization": f"Bearer {token}"} if token else {}
+        body = {"query": query, "variables": variables or {}}
+        result = httpx.post(f"{base}/graphql", json=body, headers=headers, timeout=10).json()
+        assert "errors" not in result, result
+        return result["data"]
+
+    signed_in = gql(SIGN_IN, {"e": "ada@demo.edxelera.test", "p": found.group(1)})["signIn"]
+    token = signed_in["accessToken"]
+    assert token, signed_in
+
+    playback = gql(
+        PLAY,
+        {"p": "demo-git-essentials", "c": "demo-git-basics", "l": "branches-and-merges"},
+        token,
+    )["lessonPlayback"]
+    assert playback["url"].startswith(f"{base}/cdn/")
+    seek = httpx.get(playback["url"], headers={"range": "bytes=100-199"})
+    assert seek.status_code == 206
+    assert len(seek.content) == 100
+    assert seek.headers["content-type"] == "video/mp4"
+    unsigned = playback["url"].split("?")[0]
+    assert httpx.get(unsigned).status_code == 403
+
+    certificates = gql(CERTIFICATES, token=token)["certificates"]
+    assert sorted(c["type"] for c in certificates) == ["COURSE", "PROGRAM"]
+    url = gql(DOWNLOAD, {"id": certificates[0]["id"]}, token)["certificateDownload"]["url"]
+    pdf = httpx.get(url)
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")

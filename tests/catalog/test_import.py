@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from edxelera_gql.auth.accounts import AccountError, create_user, upsert_demo_user
@@ -27,6 +27,8 @@ from edxelera_gql.catalog.models import (
     VideoAsset,
     Week,
 )
+from edxelera_gql.certificates.models import Certificate
+from edxelera_gql.enrollment.models import Enrollment
 from tests.support.clock import MovableClock
 from tests.support.sql import count_statements
 
@@ -474,11 +476,11 @@ async def test_demo_seed_runs_twice_cleanly(
         sessionmaker,
         ("cohorts", "courses", "cohort_courses", "weeks", "assignments", "users", "user_roles"),
     ) == {
-        "cohorts": 2,
-        "courses": 6,
-        "cohort_courses": 6,
-        "weeks": 12,
-        "assignments": 12,
+        "cohorts": 3,
+        "courses": 7,
+        "cohort_courses": 7,
+        "weeks": 14,
+        "assignments": 14,
         "users": 4,
         "user_roles": 4,
     }
@@ -514,6 +516,32 @@ async def test_demo_seed_runs_twice_cleanly(
     assert (free.late_join_enabled, free.late_join_days) == (True, 7)
     assert paid.published
     assert free.published
+
+    # The demo student finished the past program through the real completion path: one course
+    # and one program certificate, not re-issued by the second run.
+    async with sessionmaker() as session:
+        held = (
+            await session.execute(
+                select(Certificate.course_id.is_(None), Cohort.slug)
+                .join(User, User.id == Certificate.user_id)
+                .join(Cohort, Cohort.id == Certificate.cohort_id)
+                .where(User.email == "ada@demo.edxelera.test")
+                .order_by(Certificate.id)
+            )
+        ).all()
+        ada_enrollments = await session.scalar(
+            select(func.count())
+            .select_from(Enrollment)
+            .join(User, User.id == Enrollment.user_id)
+            .where(User.email == "ada@demo.edxelera.test", Enrollment.status == "active")
+        )
+    assert [tuple(row) for row in held] == [
+        (False, "demo-git-essentials"),
+        (True, "demo-git-essentials"),
+    ]
+    assert ada_enrollments == 2
+    finished = cohorts["demo-git-essentials"]
+    assert finished.end_at_utc < now
 
 
 async def test_demo_programs_have_previews_videos_and_cross_week_prerequisites(
