@@ -239,6 +239,11 @@ class Settings:
             problems.append("PAYSTACK_SECRET_KEY is the local sandbox's development key")
         elif SANDBOX_PAYSTACK_PATH in (self.paystack_base_url or ""):
             problems.append("PAYSTACK_BASE_URL points at the local sandbox")
+        if not (self.paystack_callback_url or "").startswith("https://"):
+            # The local callback page tells the payer to use GraphiQL, which production turns off.
+            problems.append(
+                "PAYSTACK_CALLBACK_URL must be the frontend's https payment-return page"
+            )
         if self.uses_local_storage:
             problems.append("S3_CERTIFICATES_BUCKET is required (local storage is for development)")
         if not (

@@ -15,6 +15,7 @@ from edxelera_gql.catalog.models import Lesson, LessonPrerequisite, VideoAsset
 from edxelera_gql.certificates.models import Certificate
 from edxelera_gql.enrollment.models import Enrollment
 from tests.support.factories import make_program
+from tests.support.sql import count_statements
 from tests.support.users import create_account, enroll
 
 START = datetime(2027, 3, 1, 8, tzinfo=UTC)
@@ -253,3 +254,40 @@ async def test_revoked_certificate_is_refused_and_verification_says_so(
     # The verification type has no email field at all.
     no_email = await gql('{ verifyCertificate(certificateNumber: "x") { email } }')
     assert no_email["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+async def test_delivery_statement_counts(app, gql, sessionmaker, program):
+    """Playback and downloads cost a fixed, small number of statements (the viewer is cached
+    by the first request); a stored PDF is not rendered or written again."""
+    student = await create_account(app, sessionmaker, full_name="Counted Student")
+    await enroll(sessionmaker, user_id=student.user_id, cohort_id=program.id)
+    certificate = await make_certificate(
+        sessionmaker, user_id=student.user_id, cohort_id=program.id, number="EDX-CCCC-DDDD-EEEE"
+    )
+    variables = {"id": str(certificate.id)}
+    await gql(PLAY, play_vars("w1-l0"), **student.headers)  # viewer now cached
+    engine = app.state.engine
+    with count_statements(engine) as playback:
+        result = await gql(PLAY, play_vars("w1-l0"), **student.headers)
+    assert "errors" not in result, result
+    with count_statements(engine) as first_download:
+        result = await gql(DOWNLOAD, variables, **student.headers)
+    assert "errors" not in result, result
+    with count_statements(engine) as later_download:
+        result = await gql(DOWNLOAD, variables, **student.headers)
+    assert "errors" not in result, result
+    with count_statements(engine) as verification:
+        result = await gql(VERIFY, {"n": "EDX-CCCC-DDDD-EEEE"})
+    assert result["data"]["verifyCertificate"]["holderName"] == "Counted Student"
+
+    print(
+        f"\nstatements: lessonPlayback {playback.count}, certificateDownload first "
+        f"{first_download.count} / later {later_download.count}, "
+        f"verifyCertificate {verification.count}"
+    )
+    # The lesson with its week, program and asset; the enrollment; the prerequisites.
+    assert playback.count == 3, str(playback)
+    # The first download renders, stores and records the PDF's location under a row lock.
+    assert first_download.count == 4, str(first_download)
+    assert later_download.count == 2, str(later_download)
+    assert verification.count == 2, str(verification)

@@ -35,6 +35,7 @@ def production_settings(settings: Settings, tmp_path: Path) -> Settings:
         public_base_url="https://api.edxelera.example",
         jwt_secret="p" * 48,
         paystack_secret_key="sk_live_example_key",
+        paystack_callback_url="https://edxelera.example/payments/return",
         s3_certificates_bucket="certs",
         cloudfront_domain="d111111abcdef8.cloudfront.net",
         cloudfront_key_pair_id="K2JCJMDEHXQW5F",
@@ -102,6 +103,7 @@ async def test_production_has_no_local_cdn_or_sandbox(prod_client) -> None:
     # The /cdn stand-in and the Paystack sandbox exist only for local development.
     assert (await prod_client.get("/cdn/certs/a.pdf")).status_code == 404
     assert (await prod_client.get("/_sandbox/paystack/transaction/verify/x")).status_code == 404
+    assert (await prod_client.get("/payments/callback?reference=x")).status_code == 404
 
 
 def test_unreadable_cloudfront_key_fails_at_startup(settings: Settings, tmp_path: Path) -> None:
