@@ -17,12 +17,12 @@ from edxelera_gql.auth.types import (
     User,
 )
 from edxelera_gql.graphql.context import Context
-from edxelera_gql.graphql.errors import ErrorCode, UserError
+from edxelera_gql.graphql.errors import ErrorCode, UserError, user_error
 
 
 def _payload(outcome: service.SignedIn | list[service.AuthError]) -> AuthPayload:
     if isinstance(outcome, list):
-        return AuthPayload(errors=[_user_error(e) for e in outcome])
+        return AuthPayload(errors=[user_error(e) for e in outcome])
     user = outcome.user
     return AuthPayload(
         access_token=outcome.access.token,
@@ -34,15 +34,6 @@ def _payload(outcome: service.SignedIn | list[service.AuthError]) -> AuthPayload
             full_name=user.full_name,
             roles=[Role(r) for r in outcome.roles],
         ),
-    )
-
-
-def _user_error(error: service.AuthError) -> UserError:
-    return UserError(
-        code=ErrorCode(error.code),
-        message=error.message,
-        field=error.field,
-        retry_after_seconds=error.retry_after_seconds,
     )
 
 

@@ -29,6 +29,14 @@ _INT_MAX = 2**31 - 1
 _TEXT_MAX = 16_000  # MySQL TEXT holds 65,535 bytes: 16,000 four-byte characters fit
 _SLUG_RE = re.compile(r"[a-z0-9-]+")
 _CURRENCY_RE = re.compile(r"[A-Z]{3}")
+SLUG_MAX_LENGTH = 100
+
+
+def is_slug(value: str) -> bool:
+    """The content format's slug (programs, courses, lessons): 1..100 of a-z, 0-9 and '-'."""
+    return 0 < len(value) <= SLUG_MAX_LENGTH and _SLUG_RE.fullmatch(value) is not None
+
+
 # A date, a time, optional fractions and an optional offset; fromisoformat alone would also
 # take bare dates and ISO week dates, which are too easy to write by mistake.
 _TIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?")
@@ -357,7 +365,7 @@ class _Validator:
         return value
 
     def slug(self, data: Mapping[Any, Any], key: str, path: str, *, min_len: int = 1) -> str | None:
-        value = self.string(data, key, path, required=True, max_len=100)
+        value = self.string(data, key, path, required=True, max_len=SLUG_MAX_LENGTH)
         if value is None:
             return None
         if len(value) < min_len or not _SLUG_RE.fullmatch(value):
@@ -721,7 +729,7 @@ class _Validator:
         # With a course whose slug was refused, "no such course" would be guesswork (and one
         # mistake reported once per lesson).
         courses_known = courses_readable and all(
-            isinstance(s, str) and len(s) <= 100 and _SLUG_RE.fullmatch(s) for _p, s, _c in courses
+            isinstance(s, str) and is_slug(s) for _p, s, _c in courses
         )
         lessons = [lesson for week in weeks if week is not None for lesson in week.lessons]
         first: dict[tuple[str, str], _RawLesson] = {}

@@ -60,19 +60,32 @@ async def load_facts(session: AsyncSession, certificate: Certificate) -> Certifi
     return CertificateFacts(certificate, holder, course_title, program_title, start, end)
 
 
+async def _is_stored(certificate: Certificate, storage: Storage) -> bool:
+    if not (certificate.file_bucket and certificate.file_key):
+        return False
+    return await storage.head(certificate.file_bucket, certificate.file_key) is not None
+
+
 async def ensure_pdf(
     session: AsyncSession, certificate: Certificate, *, storage: Storage, settings: Settings
 ) -> Certificate:
-    """Renders and uploads the PDF the first time; later calls reuse the stored object.
+    """Renders and uploads the PDF the first time; later calls reuse the stored object (and
+    render it again if it vanished from storage).
 
-    The row is locked so two first downloads render once. Rendering runs in a worker thread.
+    Only a render takes the row lock, so two first downloads render once while ordinary
+    downloads neither wait on each other nor hold a lock across the storage call. Rendering
+    runs in a worker thread.
     """
+    if await _is_stored(certificate, storage):
+        return certificate
     locked = await session.scalar(
-        select(Certificate).where(Certificate.id == certificate.id).with_for_update()
+        select(Certificate)
+        .where(Certificate.id == certificate.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     assert locked is not None
-    stored = locked.file_key and locked.file_bucket
-    if stored and await storage.head(locked.file_bucket or "", locked.file_key or "") is not None:
+    if await _is_stored(locked, storage):  # a concurrent first download got here first
         return locked
     facts = await load_facts(session, locked)
     bucket, key, path = storage_location(settings, locked.certificate_number)

@@ -16,10 +16,10 @@ from edxelera_gql.discussion.types import (
     PostPayload,
     ReplyToPostInput,
     SetPinnedPostInput,
-    user_error,
 )
 from edxelera_gql.errors import DomainError
 from edxelera_gql.graphql.context import Context
+from edxelera_gql.graphql.errors import user_error
 from edxelera_gql.infra import versions
 
 

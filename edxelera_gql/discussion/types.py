@@ -229,12 +229,3 @@ class SetPinnedPostInput:
 class PostPayload:
     post: Post | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-def user_error(error: DomainError) -> UserError:
-    return UserError(
-        code=ErrorCode(error.code),
-        message=error.message,
-        field=error.details.get("field"),
-        retry_after_seconds=error.details.get("retry_after_seconds"),
-    )

@@ -18,13 +18,7 @@ from edxelera_gql.enrollment.types import (
     VerifyPaymentPayload,
 )
 from edxelera_gql.graphql.context import Context
-from edxelera_gql.graphql.errors import ErrorCode, UserError
-
-SIGN_IN = UserError(code=ErrorCode.UNAUTHENTICATED, message="Sign in to continue.")
-
-
-def _user_error(error: service.PaymentError) -> UserError:
-    return UserError(code=ErrorCode(error.code), message=error.message, field=error.field)
+from edxelera_gql.graphql.errors import sign_in_required, user_error
 
 
 @strawberry.type
@@ -38,7 +32,7 @@ class EnrollmentMutation:
     ) -> InitPaymentPayload:
         ctx = info.context
         if ctx.viewer is None:
-            return InitPaymentPayload(errors=[SIGN_IN])
+            return InitPaymentPayload(errors=[sign_in_required()])
         async with ctx.sessionmaker() as session:
             outcome = await service.init_payment(
                 session,
@@ -51,7 +45,7 @@ class EnrollmentMutation:
                 reuse_seconds=ctx.settings.payment_reuse_seconds,
             )
         if isinstance(outcome, service.PaymentError):
-            return InitPaymentPayload(errors=[_user_error(outcome)])
+            return InitPaymentPayload(errors=[user_error(outcome)])
         return InitPaymentPayload(
             authorization_url=outcome.authorization_url,
             reference=outcome.reference,
@@ -67,7 +61,7 @@ class EnrollmentMutation:
     ) -> VerifyPaymentPayload:
         ctx = info.context
         if ctx.viewer is None:
-            return VerifyPaymentPayload(errors=[SIGN_IN])
+            return VerifyPaymentPayload(errors=[sign_in_required()])
         async with ctx.sessionmaker() as session:
             outcome = await service.verify_payment(
                 session,
@@ -78,7 +72,7 @@ class EnrollmentMutation:
                 cache=ctx.cache,
             )
             if isinstance(outcome, service.PaymentError):
-                return VerifyPaymentPayload(errors=[_user_error(outcome)])
+                return VerifyPaymentPayload(errors=[user_error(outcome)])
             billing = await service.billing_status(
                 session,
                 slug=outcome.cohort.slug,
@@ -91,7 +85,7 @@ class EnrollmentMutation:
         error = service.verification_error(outcome.status)
         return VerifyPaymentPayload(
             billing_status=BillingStatus.from_billing(billing),
-            errors=[_user_error(error)] if error else [],
+            errors=[user_error(error)] if error else [],
         )
 
     @strawberry.mutation(
@@ -103,13 +97,13 @@ class EnrollmentMutation:
     ) -> RefundPaymentPayload:
         ctx = info.context
         if ctx.viewer is None:
-            return RefundPaymentPayload(errors=[SIGN_IN])
+            return RefundPaymentPayload(errors=[sign_in_required()])
         async with ctx.sessionmaker() as session:
             outcome = await service.request_refund(
                 session, reference=input.reference, viewer=ctx.viewer, paystack=ctx.paystack
             )
         if isinstance(outcome, service.PaymentError):
-            return RefundPaymentPayload(errors=[_user_error(outcome)])
+            return RefundPaymentPayload(errors=[user_error(outcome)])
         return RefundPaymentPayload(
             payment=Payment.from_view(service.PaymentView.from_model(outcome.transaction)),
             refund_status=outcome.refund_status,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
 import strawberry
 from graphql import GraphQLError
@@ -46,6 +46,28 @@ class UserError:
     retry_after_seconds: int | None = strawberry.field(
         default=None, description="With RATE_LIMITED: seconds until the limit lifts."
     )
+
+
+class _ExpectedFailure(Protocol):
+    code: str
+    message: str
+
+
+def user_error(error: _ExpectedFailure) -> UserError:
+    """A domain's expected failure (a ``DomainError`` or a service's error value) as the
+    mutation payload's ``UserError``; ``field`` and the retry delay come along when present."""
+    details = getattr(error, "details", None) or {}
+    return UserError(
+        code=ErrorCode(error.code),
+        message=error.message,
+        field=getattr(error, "field", None) or details.get("field"),
+        retry_after_seconds=getattr(error, "retry_after_seconds", None)
+        or details.get("retry_after_seconds"),
+    )
+
+
+def sign_in_required() -> UserError:
+    return UserError(code=ErrorCode.UNAUTHENTICATED, message="Sign in to continue.")
 
 
 class ApiError(GraphQLError):

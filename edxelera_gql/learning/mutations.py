@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import strawberry
 from strawberry.types import Info
 
@@ -11,7 +9,7 @@ from edxelera_gql.catalog.types import Program
 from edxelera_gql.certificates.service import CertificateRow
 from edxelera_gql.certificates.types import Certificate
 from edxelera_gql.graphql.context import Context
-from edxelera_gql.graphql.errors import ErrorCode, UserError
+from edxelera_gql.graphql.errors import sign_in_required, user_error
 from edxelera_gql.learning import caching, service, types
 from edxelera_gql.learning.types import (
     CompleteLessonInput,
@@ -19,23 +17,6 @@ from edxelera_gql.learning.types import (
     CourseProgress,
     LessonItem,
 )
-
-# Slugs as the content format allows them (lesson and course slugs alike).
-SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
-
-
-def _input_errors(input: CompleteLessonInput) -> list[UserError]:
-    errors = []
-    for field, value in (("courseSlug", input.course_slug), ("lessonSlug", input.lesson_slug)):
-        if not SLUG.fullmatch(value):
-            errors.append(
-                UserError(
-                    code=ErrorCode.INVALID_INPUT,
-                    message="Expected a slug: 1-100 lowercase letters, digits and dashes.",
-                    field=field,
-                )
-            )
-    return errors
 
 
 @strawberry.type
@@ -48,11 +29,7 @@ class LearningMutation:
     ) -> CompleteLessonPayload:
         ctx = info.context
         if ctx.viewer is None:
-            return CompleteLessonPayload(
-                errors=[UserError(code=ErrorCode.UNAUTHENTICATED, message="Sign in to continue.")]
-            )
-        if errors := _input_errors(input):
-            return CompleteLessonPayload(errors=errors)
+            return CompleteLessonPayload(errors=[sign_in_required()])
         async with ctx.sessionmaker() as session, session.begin():
             outcome = await service.complete_lesson(
                 session,
@@ -67,11 +44,7 @@ class LearningMutation:
                 lesson=LessonItem.from_view(outcome.lesson, course)
                 if outcome.lesson and course
                 else None,
-                errors=[
-                    UserError(
-                        code=ErrorCode(outcome.code), message=outcome.message, field=outcome.field
-                    )
-                ],
+                errors=[user_error(outcome)],
             )
         if outcome.changed:
             await caching.forget_viewer(

@@ -19,14 +19,13 @@ from edxelera_gql.catalog.models import (
     CohortCourse,
     Course,
     Lesson,
-    LessonPrerequisite,
     VideoAsset,
     Week,
 )
 from edxelera_gql.errors import DomainError
 from edxelera_gql.infra.cloudfront import SignedUrl, UrlSigner
 from edxelera_gql.learning import rules
-from edxelera_gql.learning.models import LessonProgress
+from edxelera_gql.learning.service import prerequisites_of
 
 # Per viewer (or per address when anonymous): enough for a student skipping around, not
 # enough to scrape a catalogue of signed URLs.
@@ -80,7 +79,6 @@ async def lesson_playback(
     lesson, release_at, cohort, asset = row
 
     enrolled = False
-    completed: set[int] = set()
     if viewer is not None:
         enrolled = (
             await permissions.active_enrollment(
@@ -91,34 +89,23 @@ async def lesson_playback(
     is_staff = viewer is not None and viewer.is_staff
     if not cohort.published and not (enrolled or is_staff):
         raise DomainError("NOT_FOUND", "Lesson not found.")
-    prerequisite_ids = (
-        await session.scalars(
-            select(LessonPrerequisite.prerequisite_lesson_id)
-            .where(LessonPrerequisite.lesson_id == lesson.id)
-            .order_by(LessonPrerequisite.id)
-        )
-    ).all()
-    if enrolled and viewer is not None and prerequisite_ids:
-        completed = set(
-            (
-                await session.scalars(
-                    select(LessonProgress.lesson_id).where(
-                        LessonProgress.user_id == viewer.user_id,
-                        LessonProgress.lesson_id.in_(prerequisite_ids),
-                    )
-                )
-            ).all()
-        )
+    # The week hub's query: prerequisites with their names and the viewer's completions.
+    prerequisites = await prerequisites_of(
+        session,
+        user_id=viewer.user_id if enrolled and viewer is not None else None,
+        lesson_ids=[lesson.id],
+    )
+    required = prerequisites.by_lesson.get(lesson.id, [])
 
     access = rules.lesson_access(
         now=now,
         lesson_id=lesson.id,
         is_preview=lesson.is_preview,
         release_at=release_at,
-        prerequisite_ids=prerequisite_ids,
+        prerequisite_ids=[p.id for p in required],
         is_enrolled=enrolled,
         is_staff=is_staff,
-        completed_lesson_ids=completed,
+        completed_lesson_ids=prerequisites.completed_ids,
     )
     if not access.is_open:
         reason = access.lock_reason
@@ -127,10 +114,8 @@ async def lesson_playback(
         if access.unlocks_at is not None:
             details["unlocks_at"] = access.unlocks_at.isoformat().replace("+00:00", "Z")
         if access.missing_prerequisite_ids:
-            missing = await session.scalars(
-                select(Lesson.slug).where(Lesson.id.in_(access.missing_prerequisite_ids))
-            )
-            details["missing_prerequisites"] = sorted(missing.all())
+            missing = set(access.missing_prerequisite_ids)
+            details["missing_prerequisites"] = sorted(p.slug for p in required if p.id in missing)
         raise DomainError(reason.value, MESSAGES[reason], **details)
     if asset is None or asset.status != "ready":
         raise DomainError("VIDEO_NOT_READY", "This lesson's video is not ready yet.")

@@ -15,13 +15,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import Row, and_, func, select
+from sqlalchemy import Row, and_, false, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from edxelera_gql.auth import permissions
 from edxelera_gql.auth.viewer import Viewer
+from edxelera_gql.catalog.content import is_slug
 from edxelera_gql.catalog.models import (
     Assignment,
     Cohort,
@@ -184,16 +185,21 @@ async def _lessons(
 
 
 @dataclass(frozen=True)
-class _Prerequisites:
+class Prerequisites:
     by_lesson: dict[int, list[LessonRefFacts]]
     completed_ids: set[int]  # prerequisites the viewer completed
 
 
-async def _prerequisites(
-    session: AsyncSession, *, user_id: int, lesson_ids: Iterable[int] | None = None, **where: int
-) -> _Prerequisites:
+async def prerequisites_of(
+    session: AsyncSession,
+    *,
+    user_id: int | None,
+    lesson_ids: Iterable[int] | None = None,
+    **where: int,
+) -> Prerequisites:
     """Prerequisites of the lessons selected by ``lesson_ids`` or by ``cohort_id``/``week_id``,
-    named as the client shows them, and whether the viewer completed each."""
+    named as the client shows them, and whether the viewer completed each (none without a
+    viewer), in one statement."""
     pre = aliased(Lesson)
     pre_week = aliased(Week)
     dependents = select(Lesson.id).join(Week, Week.id == Lesson.week_id)
@@ -218,7 +224,10 @@ async def _prerequisites(
         .join(pre_week, pre_week.id == pre.week_id)
         .outerjoin(
             LessonProgress,
-            and_(LessonProgress.lesson_id == pre.id, LessonProgress.user_id == user_id),
+            and_(
+                LessonProgress.lesson_id == pre.id,
+                LessonProgress.user_id == user_id if user_id is not None else false(),
+            ),
         )
         .where(LessonPrerequisite.lesson_id.in_(dependents))
         .order_by(LessonPrerequisite.lesson_id, LessonPrerequisite.id)
@@ -229,7 +238,7 @@ async def _prerequisites(
         by_lesson[lesson_id].append(LessonRefFacts(pre_id, slug, title, course_slug, week_number))
         if progress_id is not None:
             completed.add(pre_id)
-    return _Prerequisites(by_lesson, completed)
+    return Prerequisites(by_lesson, completed)
 
 
 # --- assembling -----------------------------------------------------------------------------
@@ -324,7 +333,7 @@ async def load_program_home(
     courses = await _courses(session, cohort.id)
     weeks = await _weeks(session, cohort.id)
     lessons = await _lessons(session, user_id=viewer.user_id, cohort_id=cohort.id)
-    prerequisites = await _prerequisites(session, user_id=viewer.user_id, cohort_id=cohort.id)
+    prerequisites = await prerequisites_of(session, user_id=viewer.user_id, cohort_id=cohort.id)
     certificate_rows = await session.scalars(
         select(Certificate)
         .where(Certificate.user_id == viewer.user_id, Certificate.cohort_id == cohort.id)
@@ -384,7 +393,7 @@ async def load_week_hub(
         raise DomainError("NOT_FOUND", f"This program has no week {week_number}.")
     courses = await _courses(session, cohort.id)
     rows = await _lessons(session, user_id=viewer.user_id, cohort_id=cohort.id, week_id=week.id)
-    prerequisites = await _prerequisites(session, user_id=viewer.user_id, week_id=week.id)
+    prerequisites = await prerequisites_of(session, user_id=viewer.user_id, week_id=week.id)
     completed_ids = {r.lesson.id for r in rows if r.completed_at} | prerequisites.completed_ids
     lessons = tuple(
         _lesson_view(
@@ -530,6 +539,14 @@ async def complete_lesson(
     (or the last lessons of two courses) finishing at once still issue each certificate. The
     unique keys (user + lesson, user + course, certificate scope) back that up.
     """
+    # Input first: a slug the content format could never have produced names no lesson.
+    for field, value in (("courseSlug", course_slug), ("lessonSlug", lesson_slug)):
+        if not is_slug(value):
+            return CompletionRefused(
+                "INVALID_INPUT",
+                "Expected a slug: 1-100 lowercase letters, digits and dashes.",
+                field=field,
+            )
     await use_read_committed(session)
     found = (
         await session.execute(
@@ -554,7 +571,7 @@ async def complete_lesson(
         refusal = _refuse(cohort)
         return CompletionRefused(refusal.code, refusal.message, course=course_facts)
 
-    prerequisites = await _prerequisites(session, user_id=viewer.user_id, lesson_ids=[lesson.id])
+    prerequisites = await prerequisites_of(session, user_id=viewer.user_id, lesson_ids=[lesson.id])
     existing = await session.scalar(
         select(LessonProgress).where(
             LessonProgress.user_id == viewer.user_id, LessonProgress.lesson_id == lesson.id

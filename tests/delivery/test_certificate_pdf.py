@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import UTC, datetime
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -96,3 +98,47 @@ async def test_pdf_is_uploaded_once_and_reused(s3_env, sessionmaker, settings, t
             settings=settings,
         )
     assert storage.puts == 2
+
+
+async def test_concurrent_first_downloads_render_once(s3_env, sessionmaker, settings, is_mysql):
+    if not is_mysql:
+        pytest.skip("row locks and real concurrency need MariaDB")
+    s3_client(s3_env).create_bucket(Bucket="edx-certs-race")
+    settings = settings.with_overrides(
+        s3_certificates_bucket="edx-certs-race", aws_endpoint_url=s3_env
+    )
+    storage = CountingS3Storage(region="us-east-1", endpoint_url=s3_env)
+    signer = create_signer(settings)
+    async with sessionmaker() as session, session.begin():
+        cohort = await make_program(session, slug="race")
+        user = User(email="race@x.com", full_name="Grace Hopper", password_hash="!")
+        session.add(user)
+        await session.flush()
+        certificate = Certificate(
+            user_id=user.id,
+            cohort_id=cohort.id,
+            course_id=None,
+            type="program",
+            status="issued",
+            scope_key=f"program:{user.id}:{cohort.id}",
+            certificate_number="EDX-RACE-0000-0001",
+            issued_at_utc=NOW,
+        )
+        session.add(certificate)
+
+    async def download() -> str:
+        async with sessionmaker() as session, session.begin():
+            signed = await delivery.download_url(
+                session,
+                certificate_id=certificate.id,
+                user_id=user.id,
+                now=NOW,
+                storage=storage,
+                signer=signer,
+                settings=settings,
+            )
+        return signed.url.split("?")[0]
+
+    urls = await asyncio.gather(*(download() for _ in range(8)))
+    assert len(set(urls)) == 1
+    assert storage.puts == 1
