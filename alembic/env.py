@@ -10,7 +10,7 @@ from sqlalchemy.pool import NullPool
 
 from alembic import context
 from edxelera_gql.db.engine import create_engine
-from edxelera_gql.db.models import metadata
+from edxelera_gql.tables import metadata
 from edxelera_gql.settings import Settings
 
 config = context.config

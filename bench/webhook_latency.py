@@ -29,7 +29,7 @@ from edxelera_gql.auth.models import User
 from edxelera_gql.auth.viewer import Viewer
 from edxelera_gql.catalog.models import Cohort
 from edxelera_gql.db import migrations
-from edxelera_gql.enrollment import service
+from edxelera_gql.enrollment import checkout
 from edxelera_gql.enrollment.sandbox import PaystackSandbox
 from edxelera_gql.settings import Settings
 
@@ -96,18 +96,19 @@ async def main(n: int) -> None:
             session.add_all([cohort, *users])
         references = []
         for user in users:
-            async with state.sessionmaker() as session:
-                started = await service.init_payment(
-                    session,
-                    slug=cohort.slug,
-                    viewer=Viewer(user_id=user.id, roles=frozenset({"student"})),
-                    now=now,
-                    paystack=state.paystack,
+            started = await checkout.init_payment(
+                checkout.Checkout(
+                    sessionmaker=state.sessionmaker,
                     cache=state.cache,
+                    paystack=state.paystack,
                     callback_url="https://frontend.example/return",
                     reuse_seconds=1800,
-                )
-            assert not isinstance(started, service.PaymentError), started
+                    opening_seconds=15,
+                ),
+                viewer=Viewer(user_id=user.id, roles=frozenset({"student"})),
+                slug=cohort.slug,
+                now=now,
+            )
             sandbox.complete(started.reference)
             references.append(started.reference)
 

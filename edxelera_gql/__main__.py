@@ -101,7 +101,8 @@ def cmd_import_program(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
-    from edxelera_gql.auth.accounts import AccountError, create_user
+    from edxelera_gql.auth.accounts import create_account
+    from edxelera_gql.errors import DomainError
 
     password = args.password
     generated = False
@@ -112,15 +113,18 @@ def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
             password, generated = secrets.token_urlsafe(12), True
 
     async def work(sessionmaker: Any) -> Any:
-        async with sessionmaker() as session, session.begin():
-            return await create_user(
-                session, email=args.email, full_name=args.name, roles=[args.role], password=password
-            )
+        return await create_account(
+            sessionmaker,
+            email=args.email,
+            full_name=args.name,
+            roles=[args.role],
+            password=password,
+        )
 
     try:
         user = _with_sessionmaker(settings, work)
-    except AccountError as exc:
-        print(f"refused: {exc}", file=sys.stderr)
+    except DomainError as exc:
+        print(f"refused: {' '.join(e.message for e in exc.all())}", file=sys.stderr)
         return 1
     print(f"created user {user.id} <{user.email}> with role {args.role}")
     if generated:
@@ -129,7 +133,7 @@ def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_seed_demo(settings: Settings, _args: argparse.Namespace) -> int:
-    from edxelera_gql.catalog.demo import seed_demo
+    from edxelera_gql.demo.seed import seed_demo
 
     migrations.upgrade(settings.database_url)
     now = SystemClock().now()

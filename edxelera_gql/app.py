@@ -4,8 +4,8 @@ readiness routes, and (development and tests, no Paystack key) the Paystack sand
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import httpx
 from sqlalchemy import text
@@ -21,15 +21,15 @@ from edxelera_gql.clock import Clock, SystemClock
 from edxelera_gql.db.engine import create_engine, create_sessionmaker
 from edxelera_gql.enrollment.paystack import PaystackClient
 from edxelera_gql.enrollment.sandbox import PaystackSandbox
-from edxelera_gql.enrollment.webhook import payment_callback_page, paystack_webhook
 from edxelera_gql.graphql.schema import build_schema
 from edxelera_gql.graphql.view import GraphQLView
 from edxelera_gql.infra.cache import create_cache
-from edxelera_gql.infra.cdn import serve_cdn
 from edxelera_gql.infra.cloudfront import create_signer
 from edxelera_gql.infra.http import BodySizeLimitMiddleware, RequestIdMiddleware
 from edxelera_gql.infra.logging import configure_logging
-from edxelera_gql.infra.storage import LocalStorage, create_storage
+from edxelera_gql.infra.storage import LocalStorage, Storage, create_storage
+from edxelera_gql.routes.cdn import serve_cdn
+from edxelera_gql.routes.paystack_webhook import payment_callback_page, paystack_webhook
 from edxelera_gql.settings import (
     LOCAL_PAYMENT_CALLBACK_PATH,
     PAYSTACK_WEBHOOK_PATH,
@@ -69,34 +69,22 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"status": status, "checks": checks}, status_code=code)
 
 
-def create_app(
-    settings: Settings | None = None,
-    *,
-    clock: Clock | None = None,
-    setup_logging: bool = True,
-) -> Starlette:
-    """Builds the app; settings come from the environment when none are given."""
-    settings = (settings or Settings.from_env()).check()
-    if setup_logging:
-        configure_logging(settings.log_level)
-    clock = clock or SystemClock()
-    # No Paystack key outside production: the sandbox answers inside this app, at the base URL
-    # the settings derive (PUBLIC_BASE_URL + SANDBOX_PAYSTACK_PATH), so `make run` needs nothing
-    # else. It signs with the same fixed development key the webhook route verifies with.
-    sandbox = (
-        PaystackSandbox(
-            secret_key=settings.effective_paystack_secret_key(),
-            webhook_url=settings.paystack_webhook_url(),
-            clock=clock,
-        )
-        if settings.uses_paystack_sandbox and not settings.is_production
-        else None
+def _sandbox(settings: Settings, clock: Clock) -> PaystackSandbox | None:
+    """No Paystack key outside production: the sandbox answers inside this app, at the base URL
+    the settings derive (PUBLIC_BASE_URL + SANDBOX_PAYSTACK_PATH), so `make run` needs nothing
+    else. It signs with the same fixed development key the webhook route verifies with."""
+    if not settings.uses_paystack_sandbox or settings.is_production:
+        return None
+    return PaystackSandbox(
+        secret_key=settings.effective_paystack_secret_key(),
+        webhook_url=settings.paystack_webhook_url(),
+        clock=clock,
     )
 
-    # Made here, not in the lifespan: the key is loaded once and a bad key path fails at startup.
-    url_signer = create_signer(settings)
-    storage = create_storage(settings)
 
+def _lifespan(
+    settings: Settings, sandbox: PaystackSandbox | None
+) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         engine = create_engine(settings.database_url)
@@ -125,9 +113,14 @@ def create_app(
             await app.state.cache.close()
             await engine.dispose()
 
-    schema = build_schema(settings)
+    return lifespan
+
+
+def _routes(
+    settings: Settings, storage: Storage, sandbox: PaystackSandbox | None
+) -> list[BaseRoute]:
     graphql = GraphQLView(
-        schema,
+        build_schema(settings),
         graphql_ide=None if settings.is_production else "graphiql",
         allow_queries_via_get=False,
     )
@@ -145,28 +138,50 @@ def create_app(
         routes.append(Route(LOCAL_PAYMENT_CALLBACK_PATH, payment_callback_page))
     if sandbox is not None:
         routes.append(Mount(SANDBOX_PAYSTACK_PATH, app=sandbox.app))
+    return routes
+
+
+def _middleware(settings: Settings) -> list[Middleware]:
+    return [
+        Middleware(RequestIdMiddleware),
+        Middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_allow_origins),
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["authorization", "content-type", "x-request-id"],
+            expose_headers=["x-request-id"],
+            max_age=600,
+        ),
+        Middleware(
+            BodySizeLimitMiddleware,
+            limits={
+                "/graphql": settings.graphql_max_body_bytes,
+                PAYSTACK_WEBHOOK_PATH: settings.webhook_max_body_bytes,
+            },
+            default=settings.graphql_max_body_bytes,
+        ),
+    ]
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    setup_logging: bool = True,
+) -> Starlette:
+    """Builds the app; settings come from the environment when none are given."""
+    settings = (settings or Settings.from_env()).check()
+    if setup_logging:
+        configure_logging(settings.log_level)
+    clock = clock or SystemClock()
+    sandbox = _sandbox(settings, clock)
+    # Made here, not in the lifespan: the key is loaded once and a bad key path fails at startup.
+    url_signer = create_signer(settings)
+    storage = create_storage(settings)
     app = Starlette(
-        routes=routes,
-        middleware=[
-            Middleware(RequestIdMiddleware),
-            Middleware(
-                CORSMiddleware,
-                allow_origins=list(settings.cors_allow_origins),
-                allow_methods=["GET", "POST", "OPTIONS"],
-                allow_headers=["authorization", "content-type", "x-request-id"],
-                expose_headers=["x-request-id"],
-                max_age=600,
-            ),
-            Middleware(
-                BodySizeLimitMiddleware,
-                limits={
-                    "/graphql": settings.graphql_max_body_bytes,
-                    PAYSTACK_WEBHOOK_PATH: settings.webhook_max_body_bytes,
-                },
-                default=settings.graphql_max_body_bytes,
-            ),
-        ],
-        lifespan=lifespan,
+        routes=_routes(settings, storage, sandbox),
+        middleware=_middleware(settings),
+        lifespan=_lifespan(settings, sandbox),
     )
     app.state.settings = settings
     app.state.clock = clock

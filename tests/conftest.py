@@ -18,9 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from edxelera_gql.db import migrations
 from edxelera_gql.db.engine import create_engine, create_sessionmaker
-from edxelera_gql.db.models import metadata
 from edxelera_gql.infra.cache import Cache, create_cache
 from edxelera_gql.settings import Settings
+from edxelera_gql.tables import metadata
 from tests.support.clock import MovableClock
 
 # Reference rows the migrations create; everything else is emptied between tests.

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from edxelera_gql.errors import Code, Refusal
 
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
 FULL_NAME_MAX = 200
@@ -12,50 +13,48 @@ EMAIL_MAX = 254
 _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
-@dataclass(frozen=True)
-class FieldProblem:
-    field: str
-    message: str
+def _problem(field: str, message: str) -> Refusal:
+    return Refusal(Code.INVALID_INPUT, message, field)
 
 
 def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def email_problem(email: str) -> FieldProblem | None:
+def email_problem(email: str) -> Refusal | None:
     if not email:
-        return FieldProblem("email", "Email is required.")
+        return _problem("email", "Email is required.")
     if len(email) > EMAIL_MAX or not _EMAIL_RE.fullmatch(email):
-        return FieldProblem("email", "Enter a valid email address.")
+        return _problem("email", "Enter a valid email address.")
     return None
 
 
-def password_problem(password: str) -> FieldProblem | None:
+def password_problem(password: str) -> Refusal | None:
     if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-        return FieldProblem(
+        return _problem(
             "password", f"Password must be {PASSWORD_MIN} to {PASSWORD_MAX} characters."
         )
     return None
 
 
-def full_name_problem(full_name: str) -> FieldProblem | None:
+def full_name_problem(full_name: str) -> Refusal | None:
     if not 1 <= len(full_name) <= FULL_NAME_MAX:
-        return FieldProblem("fullName", f"Full name must be 1 to {FULL_NAME_MAX} characters.")
+        return _problem("fullName", f"Full name must be 1 to {FULL_NAME_MAX} characters.")
     return None
 
 
-def sign_up_problems(email: str, password: str, full_name: str) -> list[FieldProblem]:
+def sign_up_problems(email: str, password: str, full_name: str) -> list[Refusal]:
     """Every problem with a sign-up, on normalized email and trimmed name."""
     found = [email_problem(email), password_problem(password), full_name_problem(full_name)]
     return [p for p in found if p is not None]
 
 
-def sign_in_problems(email: str, password: str) -> list[FieldProblem]:
+def sign_in_problems(email: str, password: str) -> list[Refusal]:
     """Only shape checks: a wrong password is not an input problem. The upper bound keeps
     attackers from making us hash megabytes."""
     problems = []
     if not email or len(email) > EMAIL_MAX:
-        problems.append(FieldProblem("email", "Enter your email address."))
+        problems.append(_problem("email", "Enter your email address."))
     if not password or len(password) > PASSWORD_MAX:
-        problems.append(FieldProblem("password", "Enter your password."))
+        problems.append(_problem("password", "Enter your password."))
     return problems

@@ -1,65 +1,48 @@
-"""Sign-up, sign-in, refresh-token rotation, sign-out and resolving the viewer of a request.
+"""Sign-up, sign-in, refresh-token rotation and sign-out, each one unit of work.
 
-Outcomes are returned, not raised, so a mutation can commit what must stick even when the
-answer is an error (a reused refresh token revokes its whole family).
+Expected failures are raised as ``DomainError``. Password hashing and verification run before
+the transaction opens. One case must commit and still fail: presenting a refresh token that was
+already rotated revokes its whole family (theft is assumed) and then answers
+INVALID_REFRESH_TOKEN, so ``refresh_session`` raises only after its unit of work committed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import logging
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from edxelera_gql.auth.accounts import AccountError, create_user
+from edxelera_gql.auth import viewers
+from edxelera_gql.auth.accounts import (
+    check_new_account,
+    hash_off_loop,
+    insert_user,
+    user_facts,
+)
+from edxelera_gql.auth.enums import Role as RoleName
+from edxelera_gql.auth.enums import UserStatus
 from edxelera_gql.auth.models import RefreshToken, Role, User, UserRole
 from edxelera_gql.auth.passwords import hash_password, needs_rehash, verify_password
-from edxelera_gql.auth.rules import (
-    FieldProblem,
-    normalize_email,
-    sign_in_problems,
-    sign_up_problems,
-)
-from edxelera_gql.auth.tokens import AccessClaims, IssuedAccessToken, TokenCodec, new_refresh_token
+from edxelera_gql.auth.read_models import SignedIn
+from edxelera_gql.auth.rules import normalize_email, sign_in_problems
+from edxelera_gql.auth.tokens import TokenCodec, new_refresh_token
+from edxelera_gql.db.unit_of_work import UnitOfWork
+from edxelera_gql.errors import Code, DomainError, Refusal
 from edxelera_gql.infra.cache import Cache
-from edxelera_gql.infra.ratelimit import hit, limit_key
+from edxelera_gql.infra.ratelimit import Rule, enforce, limit_key
 from edxelera_gql.settings import Settings
 
 log = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class AuthError:
-    code: str
-    message: str
-    field: str | None = None
-    retry_after_seconds: int | None = None
-
-
-@dataclass(frozen=True)
-class SignedIn:
-    user: User
-    roles: list[str]
-    access: IssuedAccessToken
-    refresh_token: str
-
-
-@dataclass(frozen=True)
-class ViewerRecord:
-    user_id: int
-    status: str
-    roles: frozenset[str]
-
-
-def _problems(problems: list[FieldProblem]) -> list[AuthError]:
-    return [AuthError("INVALID_INPUT", p.message, p.field) for p in problems]
+MAX_REFRESH_TOKEN_LENGTH = 256
+_INVALID_REFRESH = Refusal(Code.INVALID_REFRESH_TOKEN, "Sign in again.")
+_SUSPENDED = Refusal(Code.ACCOUNT_SUSPENDED, "This account is suspended.")
 
 
 def hash_refresh_token(token: str) -> str:
@@ -104,103 +87,93 @@ async def _start_session(
     )
     await session.flush()
     access = codec.issue(user_id=user.id, session_id=family, now=now)
-    return SignedIn(user=user, roles=roles, access=access, refresh_token=refresh)
-
-
-async def _rate_limited(
-    cache: Cache, checks: list[tuple[str, int]], window: int
-) -> AuthError | None:
-    for key, limit in checks:
-        result = await hit(cache, key, limit=limit, window_seconds=window)
-        if not result.allowed:
-            return AuthError(
-                "RATE_LIMITED",
-                f"Too many attempts. Try again in {result.retry_after_seconds} seconds.",
-                retry_after_seconds=result.retry_after_seconds,
-            )
-    return None
+    return SignedIn(user=user_facts(user, roles), access=access, refresh_token=refresh)
 
 
 async def sign_up(
-    session: AsyncSession,
     *,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    cache: Cache,
+    codec: TokenCodec,
+    settings: Settings,
     email: str,
     password: str,
     full_name: str,
     ip: str,
     now: datetime,
-    codec: TokenCodec,
-    cache: Cache,
-    settings: Settings,
-) -> SignedIn | list[AuthError]:
-    email, full_name = normalize_email(email), full_name.strip()
-    problems = sign_up_problems(email, password, full_name)
-    if problems:
-        return _problems(problems)
-    limited = await _rate_limited(
+) -> SignedIn:
+    email, full_name = check_new_account(email, full_name, password)
+    await enforce(
         cache,
-        [(limit_key("signup-ip", ip), settings.sign_up_limit_per_ip)],
-        settings.rate_limit_window_seconds,
-    )
-    if limited:
-        return [limited]
-    try:
-        user = await create_user(
-            session, email=email, full_name=full_name, roles=["student"], password=password
-        )
-    except AccountError as exc:
-        if exc.code == "EMAIL_TAKEN":
-            return [AuthError("EMAIL_TAKEN", "An account with this email already exists.", "email")]
-        return [AuthError("INVALID_INPUT", str(exc), exc.field)]
-    return await _start_session(
-        session,
-        user=user,
-        roles=["student"],
-        family_id=None,
+        limit_key("signup-ip", ip),
+        Rule(settings.sign_up_limit_per_ip, settings.rate_limit_window_seconds),
         now=now,
-        codec=codec,
-        settings=settings,
     )
+    password_hash = await hash_off_loop(password)
+    roles = [RoleName.STUDENT.value]
+    async with UnitOfWork(sessionmaker) as uow:
+        user = await insert_user(
+            uow.session, email=email, full_name=full_name, roles=roles, password_hash=password_hash
+        )
+        return await _start_session(
+            uow.session,
+            user=user,
+            roles=roles,
+            family_id=None,
+            now=now,
+            codec=codec,
+            settings=settings,
+        )
 
 
 async def sign_in(
-    session: AsyncSession,
     *,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    cache: Cache,
+    codec: TokenCodec,
+    settings: Settings,
     email: str,
     password: str,
     ip: str,
     now: datetime,
-    codec: TokenCodec,
-    cache: Cache,
-    settings: Settings,
-) -> SignedIn | list[AuthError]:
+) -> SignedIn:
     email = normalize_email(email)
-    problems = sign_in_problems(email, password)
-    if problems:
-        return _problems(problems)
-    limited = await _rate_limited(
+    if problems := sign_in_problems(email, password):
+        raise DomainError.of(problems)
+    window = settings.rate_limit_window_seconds
+    await enforce(
         cache,
-        [
-            (limit_key("signin-email", ip, email), settings.sign_in_limit_per_email),
-            (limit_key("signin-ip", ip), settings.sign_in_limit_per_ip),
-        ],
-        settings.rate_limit_window_seconds,
+        limit_key("signin-email", ip, email),
+        Rule(settings.sign_in_limit_per_email, window),
+        now=now,
     )
-    if limited:
-        return [limited]
-    user = await session.scalar(select(User).where(User.email == email))
+    await enforce(
+        cache, limit_key("signin-ip", ip), Rule(settings.sign_in_limit_per_ip, window), now=now
+    )
+    async with sessionmaker() as session:
+        user = await session.scalar(select(User).where(User.email == email))
     stored = user.password_hash if user is not None else _dummy_hash()
     matches = await asyncio.to_thread(verify_password, stored, password)
     if user is None or not matches:
-        return [AuthError("INVALID_CREDENTIALS", "Email or password is incorrect.")]
-    if user.status != "active":
-        return [AuthError("ACCOUNT_SUSPENDED", "This account is suspended.")]
-    if needs_rehash(user.password_hash):
-        user.password_hash = await asyncio.to_thread(hash_password, password)
-    roles = await _roles_of(session, user.id)
-    return await _start_session(
-        session, user=user, roles=roles, family_id=None, now=now, codec=codec, settings=settings
-    )
+        raise DomainError(Code.INVALID_CREDENTIALS, "Email or password is incorrect.")
+    if user.status != UserStatus.ACTIVE:
+        raise _SUSPENDED.error()
+    rehashed = await hash_off_loop(password) if needs_rehash(user.password_hash) else None
+    async with UnitOfWork(sessionmaker) as uow:
+        if rehashed is not None:
+            await uow.session.execute(
+                update(User).where(User.id == user.id).values(password_hash=rehashed)
+            )
+        roles = await _roles_of(uow.session, user.id)
+        return await _start_session(
+            uow.session,
+            user=user,
+            roles=roles,
+            family_id=None,
+            now=now,
+            codec=codec,
+            settings=settings,
+        )
 
 
 async def _revoke_family(session: AsyncSession, family_id: str, now: datetime) -> None:
@@ -211,41 +184,39 @@ async def _revoke_family(session: AsyncSession, family_id: str, now: datetime) -
     )
 
 
-async def refresh_session(
-    session: AsyncSession,
+async def _rotate(
+    uow: UnitOfWork,
     *,
     refresh_token: str,
-    now: datetime,
-    codec: TokenCodec,
     cache: Cache,
+    codec: TokenCodec,
     settings: Settings,
-) -> SignedIn | list[AuthError]:
-    """Rotates the refresh token. Presenting one that was already rotated is taken as theft:
-    the whole family is revoked (the caller must commit even though it answers an error)."""
-    invalid = [AuthError("INVALID_REFRESH_TOKEN", "Sign in again.")]
-    if not refresh_token or len(refresh_token) > 256:
-        return invalid
+    now: datetime,
+) -> SignedIn | Refusal:
+    """The rotation, or the refusal to raise once the unit of work committed."""
+    session = uow.session
     row = await session.scalar(
         select(RefreshToken)
         .where(RefreshToken.token_hash == hash_refresh_token(refresh_token))
         .with_for_update()
     )
     if row is None or row.revoked_at is not None or row.expires_at <= now:
-        return invalid
+        return _INVALID_REFRESH
     if row.rotated_at is not None:
         log.warning(
             "refresh token reused: revoking its family",
             extra={"user_id": row.user_id, "family_id": row.family_id},
         )
         await _revoke_family(session, row.family_id, now)
-        await forget_viewer(cache, row.user_id, row.family_id)
-        return invalid
+        user_id, family = row.user_id, row.family_id
+        uow.after_commit(lambda: viewers.forget_viewer(cache, user_id, family))
+        return _INVALID_REFRESH
     user = await session.get(User, row.user_id)
     if user is None:
-        return invalid
-    if user.status != "active":
+        return _INVALID_REFRESH
+    if user.status != UserStatus.ACTIVE:
         await _revoke_family(session, row.family_id, now)
-        return [AuthError("ACCOUNT_SUSPENDED", "This account is suspended.")]
+        return _SUSPENDED
     row.rotated_at = now
     roles = await _roles_of(session, user.id)
     return await _start_session(
@@ -259,74 +230,43 @@ async def refresh_session(
     )
 
 
-async def sign_out(
-    session: AsyncSession, *, refresh_token: str, now: datetime, cache: Cache
-) -> None:
-    """Revokes the token's family. Idempotent: unknown or revoked tokens change nothing."""
-    row = await session.scalar(
-        select(RefreshToken).where(RefreshToken.token_hash == hash_refresh_token(refresh_token))
-    )
-    if row is None:
-        return
-    await _revoke_family(session, row.family_id, now)
-    await forget_viewer(cache, row.user_id, row.family_id)
-
-
-# -- the viewer of a request -----------------------------------------------------------------
-
-
-def _viewer_key(user_id: int, session_id: str) -> str:
-    return f"auth:viewer:{user_id}:{session_id}"
-
-
-async def forget_viewer(cache: Cache, user_id: int, session_id: str) -> None:
-    await cache.delete(_viewer_key(user_id, session_id))
-
-
-async def load_viewer(
+async def refresh_session(
+    *,
     sessionmaker: async_sessionmaker[AsyncSession],
     cache: Cache,
-    claims: AccessClaims,
-    *,
+    codec: TokenCodec,
+    settings: Settings,
+    refresh_token: str,
     now: datetime,
-    ttl_seconds: int,
-) -> ViewerRecord | AuthError:
-    """The token's user with status and roles, if its session is still live; cached briefly."""
-    key = _viewer_key(claims.user_id, claims.session_id)
-    cached = await cache.get(key)
-    if cached is not None:
-        data = json.loads(cached)
-    else:
-        async with sessionmaker() as session:
-            rows = (
-                await session.execute(
-                    select(User.status, Role.name)
-                    .select_from(User)
-                    .outerjoin(UserRole, UserRole.user_id == User.id)
-                    .outerjoin(Role, Role.id == UserRole.role_id)
-                    .where(User.id == claims.user_id)
-                )
-            ).all()
-            live = await session.scalar(
-                select(RefreshToken.id)
-                .where(
-                    RefreshToken.family_id == claims.session_id,
-                    RefreshToken.user_id == claims.user_id,
-                    RefreshToken.revoked_at.is_(None),
-                    RefreshToken.expires_at > now,
-                )
-                .limit(1)
-            )
-        data = {
-            "status": rows[0][0] if rows else None,
-            "live": live is not None,
-            "roles": sorted(name for _, name in rows if name),
-        }
-        await cache.set(key, json.dumps(data), ttl_seconds)
-    if data["status"] is None or not data["live"]:
-        return AuthError("UNAUTHENTICATED", "Your session has ended. Sign in again.")
-    if data["status"] != "active":
-        return AuthError("ACCOUNT_SUSPENDED", "This account is suspended.")
-    return ViewerRecord(
-        user_id=claims.user_id, status=data["status"], roles=frozenset(data["roles"])
-    )
+) -> SignedIn:
+    """Rotates the refresh token. A token already rotated revokes its family (committed)."""
+    if not refresh_token or len(refresh_token) > MAX_REFRESH_TOKEN_LENGTH:
+        raise _INVALID_REFRESH.error()
+    async with UnitOfWork(sessionmaker) as uow:
+        outcome = await _rotate(
+            uow, refresh_token=refresh_token, cache=cache, codec=codec, settings=settings, now=now
+        )
+    if isinstance(outcome, Refusal):
+        raise outcome.error()
+    return outcome
+
+
+async def sign_out(
+    *,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    cache: Cache,
+    refresh_token: str,
+    now: datetime,
+) -> None:
+    """Revokes the token's family. Idempotent: unknown or revoked tokens change nothing."""
+    if not refresh_token or len(refresh_token) > MAX_REFRESH_TOKEN_LENGTH:
+        raise DomainError(Code.INVALID_INPUT, "A refresh token is required.", field="refreshToken")
+    async with UnitOfWork(sessionmaker) as uow:
+        row = await uow.session.scalar(
+            select(RefreshToken).where(RefreshToken.token_hash == hash_refresh_token(refresh_token))
+        )
+        if row is None:
+            return
+        await _revoke_family(uow.session, row.family_id, now)
+        user_id, family = row.user_id, row.family_id
+        uow.after_commit(lambda: viewers.forget_viewer(cache, user_id, family))

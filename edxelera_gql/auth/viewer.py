@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-STAFF_ROLES = frozenset({"instructor", "admin"})
+from edxelera_gql.auth.enums import STAFF_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -12,7 +12,6 @@ class Viewer:
     user_id: int
     roles: frozenset[str]
     session_id: str = ""
-    status: str = "active"
 
     @property
     def is_staff(self) -> bool:
@@ -20,4 +19,4 @@ class Viewer:
 
     @property
     def is_admin(self) -> bool:
-        return "admin" in self.roles
+        return Role.ADMIN in self.roles

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from edxelera_gql.auth.models import User
 from edxelera_gql.catalog.models import Cohort, Course
+from edxelera_gql.certificates.enums import CertificateStatus
+from edxelera_gql.certificates.issuance import certificate_facts
 from edxelera_gql.certificates.models import Certificate
 from edxelera_gql.certificates.numbers import verification_url
 from edxelera_gql.certificates.pdf import CertificateContent, render_certificate
-from edxelera_gql.errors import DomainError
+from edxelera_gql.certificates.read_models import CertificateDetails
+from edxelera_gql.db.unit_of_work import UnitOfWork
+from edxelera_gql.errors import Code, DomainError
+from edxelera_gql.infra import singleflight
+from edxelera_gql.infra.cache import Cache
 from edxelera_gql.infra.cloudfront import SignedUrl, UrlSigner
 from edxelera_gql.infra.storage import Storage
 from edxelera_gql.settings import Settings
@@ -32,17 +37,7 @@ def storage_location(settings: Settings, number: str) -> tuple[str, str, str]:
     return LOCAL_CERTIFICATES_BUCKET, key, f"/{LOCAL_CERTIFICATES_BUCKET}/{key}"
 
 
-@dataclass(frozen=True)
-class CertificateFacts:
-    certificate: Certificate
-    holder_name: str
-    course_title: str | None
-    program_title: str
-    program_start: datetime
-    program_end: datetime
-
-
-async def load_facts(session: AsyncSession, certificate: Certificate) -> CertificateFacts:
+async def load_details(session: AsyncSession, certificate: Certificate) -> CertificateDetails:
     row = (
         await session.execute(
             select(User.full_name, Cohort.title, Cohort.start_at_utc, Cohort.end_at_utc)
@@ -57,59 +52,95 @@ async def load_facts(session: AsyncSession, certificate: Certificate) -> Certifi
             select(Course.title).where(Course.id == certificate.course_id)
         )
     holder, program_title, start, end = row
-    return CertificateFacts(certificate, holder, course_title, program_title, start, end)
+    return CertificateDetails(
+        certificate_facts(certificate), holder, course_title, program_title, start, end
+    )
 
 
-async def _is_stored(certificate: Certificate, storage: Storage) -> bool:
+async def _stored_path(certificate: Certificate, storage: Storage) -> str | None:
     if not (certificate.file_bucket and certificate.file_key):
-        return False
-    return await storage.head(certificate.file_bucket, certificate.file_key) is not None
+        return None
+    if await storage.head(certificate.file_bucket, certificate.file_key) is None:
+        return None
+    return certificate.cloud_front_path or ""
+
+
+def _content(details: CertificateDetails, settings: Settings) -> CertificateContent:
+    certificate = details.certificate
+    return CertificateContent(
+        holder_name=details.holder_name,
+        kind=certificate.type,
+        title=details.course_title or details.program_title,
+        program_title=details.program_title,
+        program_start=details.program_start,
+        program_end=details.program_end,
+        issued_at=certificate.issued_at,
+        number=certificate.number,
+        verification_url=verification_url(settings.public_base_url, certificate.number),
+    )
+
+
+async def _render_and_store(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    certificate: Certificate,
+    *,
+    storage: Storage,
+    settings: Settings,
+) -> str:
+    """Renders (in a worker thread), uploads, then records where the PDF lives."""
+    async with sessionmaker() as session:
+        details = await load_details(session, certificate)
+    bucket, key, path = storage_location(settings, certificate.certificate_number)
+    body = await asyncio.to_thread(render_certificate, _content(details, settings))
+    await storage.put(bucket, key, body, PDF)
+    async with UnitOfWork(sessionmaker) as uow:
+        await uow.session.execute(
+            update(Certificate)
+            .where(Certificate.id == certificate.id)
+            .values(file_bucket=bucket, file_key=key, cloud_front_path=path)
+        )
+    return path
 
 
 async def ensure_pdf(
-    session: AsyncSession, certificate: Certificate, *, storage: Storage, settings: Settings
-) -> Certificate:
-    """Renders and uploads the PDF the first time; later calls reuse the stored object (and
-    render it again if it vanished from storage).
+    sessionmaker: async_sessionmaker[AsyncSession],
+    cache: Cache,
+    certificate: Certificate,
+    *,
+    storage: Storage,
+    settings: Settings,
+) -> str:
+    """The PDF's CloudFront path: rendered and uploaded the first time (again if it vanished
+    from storage), reused later.
 
-    Only a render takes the row lock, so two first downloads render once while ordinary
-    downloads neither wait on each other nor hold a lock across the storage call. Rendering
-    runs in a worker thread.
+    Two first downloads render once: the cache elects one renderer and the other waits for
+    its result (``infra.singleflight``). No row lock or transaction is held across the render
+    or the storage call.
     """
-    if await _is_stored(certificate, storage):
-        return certificate
-    locked = await session.scalar(
-        select(Certificate)
-        .where(Certificate.id == certificate.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+    if (path := await _stored_path(certificate, storage)) is not None:
+        return path
+
+    async def settled() -> str | None:
+        async with sessionmaker() as session:
+            fresh = await session.get(Certificate, certificate.id)
+            return await _stored_path(fresh, storage) if fresh is not None else None
+
+    return await singleflight.run(
+        cache,
+        f"certificate-pdf:{certificate.id}",
+        work=lambda: _render_and_store(
+            sessionmaker, certificate, storage=storage, settings=settings
+        ),
+        settled=settled,
+        ttl_seconds=60,
+        wait_seconds=30,
     )
-    assert locked is not None
-    if await _is_stored(locked, storage):  # a concurrent first download got here first
-        return locked
-    facts = await load_facts(session, locked)
-    bucket, key, path = storage_location(settings, locked.certificate_number)
-    content = CertificateContent(
-        holder_name=facts.holder_name,
-        kind=locked.type,
-        title=facts.course_title or facts.program_title,
-        program_title=facts.program_title,
-        program_start=facts.program_start,
-        program_end=facts.program_end,
-        issued_at=locked.issued_at_utc,
-        number=locked.certificate_number,
-        verification_url=verification_url(settings.public_base_url, locked.certificate_number),
-    )
-    body = await asyncio.to_thread(render_certificate, content)
-    await storage.put(bucket, key, body, PDF)
-    locked.file_bucket, locked.file_key, locked.cloud_front_path = bucket, key, path
-    await session.flush()
-    return locked
 
 
 async def download_url(
-    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
     *,
+    cache: Cache,
     certificate_id: int,
     user_id: int,
     now: datetime,
@@ -118,30 +149,41 @@ async def download_url(
     settings: Settings,
 ) -> SignedUrl:
     """A signed URL to the owner's certificate PDF; anyone else's is NOT_FOUND."""
-    certificate = await session.scalar(
-        select(Certificate).where(Certificate.id == certificate_id, Certificate.user_id == user_id)
-    )
+    async with sessionmaker() as session:
+        certificate = await session.scalar(
+            select(Certificate).where(
+                Certificate.id == certificate_id, Certificate.user_id == user_id
+            )
+        )
     if certificate is None:
-        raise DomainError("NOT_FOUND", "Certificate not found.")
-    if certificate.status == "revoked":
-        raise DomainError("FORBIDDEN", "This certificate was revoked.")
-    certificate = await ensure_pdf(session, certificate, storage=storage, settings=settings)
+        raise DomainError(Code.NOT_FOUND, "Certificate not found.")
+    if certificate.status == CertificateStatus.REVOKED:
+        raise DomainError(Code.FORBIDDEN, "This certificate was revoked.")
+    path = await ensure_pdf(sessionmaker, cache, certificate, storage=storage, settings=settings)
     expires_at = now + timedelta(seconds=settings.certificate_url_ttl_seconds)
-    return signer.sign_file(certificate.cloud_front_path or "", expires_at=expires_at)
+    return signer.sign_file(path, expires_at=expires_at)
 
 
-async def verify(session: AsyncSession, number: str) -> CertificateFacts | None:
-    """Public lookup by number; never exposes the email. Forgiving as Crockford base32 is:
-    case, spaces, and O/I/L typed for 0/1/1 in the random part."""
+def normalize_number(number: str) -> str | None:
+    """Forgiving as Crockford base32 is: case, spaces, and O/I/L typed for 0/1/1 in the random
+    part. None when it cannot be a number."""
     normalized = number.strip().upper().replace(" ", "")
     prefix, dash, rest = normalized.partition("-")
     if dash:
         normalized = prefix + dash + rest.translate(str.maketrans("OIL", "011"))
     if not normalized or len(normalized) > 32:
         return None
+    return normalized
+
+
+async def verify(session: AsyncSession, number: str) -> CertificateDetails | None:
+    """Public lookup by number; never exposes the email."""
+    normalized = normalize_number(number)
+    if normalized is None:
+        return None
     certificate = await session.scalar(
         select(Certificate).where(Certificate.certificate_number == normalized)
     )
     if certificate is None:
         return None
-    return await load_facts(session, certificate)
+    return await load_details(session, certificate)

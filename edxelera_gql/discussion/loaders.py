@@ -10,8 +10,8 @@ from datetime import datetime
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from edxelera_gql.auth.enums import STAFF_ROLES
 from edxelera_gql.auth.models import Role, User, UserRole
-from edxelera_gql.auth.viewer import STAFF_ROLES
 from edxelera_gql.discussion.models import DiscussionPost, DiscussionThread
 from edxelera_gql.discussion.rows import POST_COLUMNS, AuthorRow, PostRow
 

@@ -44,7 +44,7 @@ class PostRow:
     updated_at: datetime
 
     @classmethod
-    def from_mapping(cls, row: Mapping[str, Any]) -> PostRow:
+    def from_mapping(cls, row: Mapping[Any, Any]) -> PostRow:
         return cls(
             id=row["id"],
             thread_id=row["thread_id"],

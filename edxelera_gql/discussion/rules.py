@@ -6,36 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from edxelera_gql.enrollment.enums import EnrollmentStatus
+from edxelera_gql.errors import Code, Refusal
+
 BODY_MAX_CHARS = 10_000
 THREAD_TITLE_MAX_CHARS = 200  # discussion_threads.title is VARCHAR(200)
 # IDs are BIGINT; anything larger cannot name a row.
 MAX_ID = 2**63 - 1
-# Mirrors the enrollment status that grants access (auth.permissions.ACTIVE).
-ACTIVE_ENROLLMENT = "active"
 
 
 @dataclass(frozen=True)
-class RateRule:
-    limit: int
-    window_seconds: int
-
-
-# Per user, counted in Redis; over the limit the mutation answers RATE_LIMITED with a retry-after.
-POST_RATE = RateRule(limit=10, window_seconds=60)
-REPLY_RATE = RateRule(limit=20, window_seconds=60)
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """An expected failure: an ``ErrorCode`` value, a message, and the input field it is about."""
-
-    code: str
-    message: str
-    field: str | None = None
-
-
-@dataclass(frozen=True)
-class ProgramFacts:
+class ThreadAccessFacts:
     """What access depends on, read in one statement by the service."""
 
     published: bool
@@ -44,22 +25,22 @@ class ProgramFacts:
 
 
 def thread_access(
-    *, signed_in: bool, is_staff: bool, program: ProgramFacts | None, now: datetime
+    *, signed_in: bool, is_staff: bool, program: ThreadAccessFacts | None, now: datetime
 ) -> Refusal | None:
     """Staff read and write every week's thread at any time; students only with an active
     enrollment in the program and once the week is released (at the release instant)."""
     if not signed_in:
-        return Refusal("UNAUTHENTICATED", "Sign in to see the discussion.")
+        return Refusal(Code.UNAUTHENTICATED, "Sign in to see the discussion.")
     if program is None or (not program.published and not is_staff):
-        return Refusal("NOT_FOUND", "No such program.", "programSlug")
+        return Refusal(Code.NOT_FOUND, "No such program.", "programSlug")
     if program.week_release_at is None:
-        return Refusal("NOT_FOUND", "This program has no such week.", "weekNumber")
+        return Refusal(Code.NOT_FOUND, "This program has no such week.", "weekNumber")
     if is_staff:
         return None
-    if program.enrollment_status != ACTIVE_ENROLLMENT:
-        return Refusal("NOT_ENROLLED", "Enroll in this program to join its discussions.")
+    if program.enrollment_status != EnrollmentStatus.ACTIVE:
+        return Refusal(Code.NOT_ENROLLED, "Enroll in this program to join its discussions.")
     if now < program.week_release_at:
-        return Refusal("WEEK_NOT_RELEASED", "This week's discussion opens when the week does.")
+        return Refusal(Code.WEEK_NOT_RELEASED, "This week's discussion opens when the week does.")
     return None
 
 
@@ -67,14 +48,14 @@ def clean_body(body: str) -> str | Refusal:
     """The body trimmed, or why it is refused (1..10,000 characters once trimmed)."""
     trimmed = body.strip()
     if not trimmed:
-        return Refusal("INVALID_INPUT", "Write something first.", "body")
+        return Refusal(Code.INVALID_INPUT, "Write something first.", "body")
     if len(trimmed) > BODY_MAX_CHARS:
-        return Refusal("INVALID_INPUT", f"Keep it under {BODY_MAX_CHARS:,} characters.", "body")
+        return Refusal(Code.INVALID_INPUT, f"Keep it under {BODY_MAX_CHARS:,} characters.", "body")
     try:
         # Lone surrogates (possible in JSON strings) cannot be stored as UTF-8.
         trimmed.encode("utf-8")
     except UnicodeEncodeError:
-        return Refusal("INVALID_INPUT", "The text contains invalid characters.", "body")
+        return Refusal(Code.INVALID_INPUT, "The text contains invalid characters.", "body")
     return trimmed
 
 
@@ -82,7 +63,7 @@ def parse_id(value: str, field: str) -> int | Refusal:
     """A database id from an ``ID`` argument: decimal digits naming a positive BIGINT."""
     text = value.strip()
     if not text.isascii() or not text.isdigit() or not 0 < int(text) <= MAX_ID:
-        return Refusal("NOT_FOUND", "No such post.", field)
+        return Refusal(Code.NOT_FOUND, "No such post.", field)
     return int(text)
 
 
@@ -93,9 +74,9 @@ def reply_parent_id(post_id: int, parent_post_id: int | None) -> int:
 
 def pin_refusal(*, is_staff: bool, is_reply: bool) -> Refusal | None:
     if not is_staff:
-        return Refusal("FORBIDDEN", "Only instructors and admins may pin posts.")
+        return Refusal(Code.FORBIDDEN, "Only instructors and admins may pin posts.")
     if is_reply:
-        return Refusal("CANNOT_PIN_REPLY", "Only top-level posts can be pinned.", "postId")
+        return Refusal(Code.CANNOT_PIN_REPLY, "Only top-level posts can be pinned.", "postId")
     return None
 
 

@@ -8,52 +8,34 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from edxelera_gql.catalog import schedule
+from edxelera_gql.catalog.read_models import ProgramFacts
+from edxelera_gql.enrollment.enums import FINAL_PAYMENT_STATUSES, EnrollmentStatus, PaymentStatus
+from edxelera_gql.errors import Code, Refusal
 
-# Enrollment statuses (enrollments.status) and payment statuses (payment_transactions.status).
-PENDING_PAYMENT = "pending_payment"
-ACTIVE = "active"
-CANCELED = "canceled"
-REFUNDED = "refunded"
+# Why enrolling is refused, in words for the payer (the codes are the contract's).
+REASON_MESSAGES = {
+    Code.NOT_PUBLISHED: "This program is not published.",
+    Code.ALREADY_ENROLLED: "You are already enrolled in this program.",
+    Code.PROGRAM_ENDED: "This program has ended.",
+    Code.ENROLLMENT_CLOSED: "Enrollment for this program has closed.",
+    Code.LATE_JOIN_WINDOW_EXPIRED: "The late-join window for this program has closed.",
+    Code.WEEK_TWO_UNLOCKED: "Enrollment closed when week 2 was released.",
+    Code.SIGN_IN_REQUIRED: "Sign in to enroll.",
+}
 
-INITIALIZED = "initialized"
-INIT_FAILED = "init_failed"
-SUCCESS = "success"
-FAILED = "failed"
-ABANDONED = "abandoned"
-AMOUNT_MISMATCH = "amount_mismatch"
-REVERSED = "reversed"
 
-# Reasons (ErrorCode values) the eligibility answer can carry.
-SIGN_IN_REQUIRED = "SIGN_IN_REQUIRED"
-NOT_PUBLISHED = "NOT_PUBLISHED"
-ALREADY_ENROLLED = "ALREADY_ENROLLED"
-PROGRAM_ENDED = "PROGRAM_ENDED"
-ENROLLMENT_CLOSED = "ENROLLMENT_CLOSED"
-LATE_JOIN_WINDOW_EXPIRED = "LATE_JOIN_WINDOW_EXPIRED"
-WEEK_TWO_UNLOCKED = "WEEK_TWO_UNLOCKED"
+def refusal(reason: Code) -> Refusal:
+    """A closed window as the refusal ``initPayment`` raises (about ``programSlug``)."""
+    return Refusal(reason, REASON_MESSAGES[reason], "programSlug")
 
 
 # -- the enrollment window ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class ProgramWindow:
-    """The facts of a program that decide its enrollment window."""
-
-    published: bool
-    start_at: datetime
-    end_at: datetime
-    close_hours_before_start: int
-    late_join_enabled: bool
-    late_join_days: int
-    week_two_release_at: datetime | None
-
-
-@dataclass(frozen=True)
 class Eligibility:
     allowed: bool
-    reason: str | None
+    reason: Code | None
     # End of the window open now; when closed, the instant the last window closed.
     closes_at: datetime | None
     is_late_join: bool
@@ -61,7 +43,7 @@ class Eligibility:
 
 def eligibility(
     now: datetime,
-    program: ProgramWindow,
+    program: ProgramFacts,
     *,
     signed_in: bool,
     enrollment_status: str | None,
@@ -71,13 +53,8 @@ def eligibility(
     Signed-out viewers get the same window facts; where the window is open their reason is
     SIGN_IN_REQUIRED.
     """
-    regular_end = schedule.enrollment_closes_at(program.start_at, program.close_hours_before_start)
-    late_end = schedule.late_join_ends_at(
-        program.start_at,
-        program.late_join_enabled,
-        program.late_join_days,
-        program.week_two_release_at,
-    )
+    regular_end = program.enrollment_closes_at
+    late_end = program.late_join_ends_at
 
     if now < regular_end:
         open_until, late = regular_end, False
@@ -88,24 +65,24 @@ def eligibility(
     last_close = max(regular_end, late_end) if late_end is not None else regular_end
     closes_at = open_until or last_close
 
-    def closed(reason: str) -> Eligibility:
+    def closed(reason: Code) -> Eligibility:
         return Eligibility(False, reason, closes_at, late)
 
     if not program.published:
-        return closed(NOT_PUBLISHED)
-    if signed_in and enrollment_status == ACTIVE:
-        return closed(ALREADY_ENROLLED)
+        return closed(Code.NOT_PUBLISHED)
+    if signed_in and enrollment_status == EnrollmentStatus.ACTIVE:
+        return closed(Code.ALREADY_ENROLLED)
     if now >= program.end_at:
-        return Eligibility(False, PROGRAM_ENDED, last_close, False)
+        return Eligibility(False, Code.PROGRAM_ENDED, last_close, False)
     if open_until is not None:
         if not signed_in:
-            return closed(SIGN_IN_REQUIRED)
+            return closed(Code.SIGN_IN_REQUIRED)
         return Eligibility(True, None, open_until, late)
     if program.week_two_release_at is not None and now >= program.week_two_release_at:
-        return closed(WEEK_TWO_UNLOCKED)
+        return closed(Code.WEEK_TWO_UNLOCKED)
     if program.late_join_enabled:
-        return closed(LATE_JOIN_WINDOW_EXPIRED)
-    return closed(ENROLLMENT_CLOSED)
+        return closed(Code.LATE_JOIN_WINDOW_EXPIRED)
+    return closed(Code.ENROLLMENT_CLOSED)
 
 
 # -- references ---------------------------------------------------------------------------------
@@ -141,7 +118,7 @@ def can_reuse_transaction(
     """A repeated initPayment returns the open checkout instead of opening a second one
     (double clicks must not create two payments), while it is recent and still for the price."""
     return (
-        status == INITIALIZED
+        status == PaymentStatus.INITIALIZED
         and has_checkout_url
         and amount_minor == price_minor
         and currency == price_currency
@@ -160,7 +137,7 @@ class PaymentDecision:
     ``revoke`` ends access granted by this transaction.
     """
 
-    new_status: str | None
+    new_status: PaymentStatus | None
     grant: bool = False
     revoke: bool = False
     mismatch: bool = False
@@ -185,24 +162,28 @@ def decide_payment(
     later, older answer, so applying the same verification twice changes nothing."""
     status = provider_status.lower()
     if status == "reversed":
-        return PaymentDecision(REVERSED, revoke=True) if recorded_status != REVERSED else NO_CHANGE
-    if recorded_status in (SUCCESS, REVERSED, AMOUNT_MISMATCH):
+        return (
+            PaymentDecision(PaymentStatus.REVERSED, revoke=True)
+            if recorded_status != PaymentStatus.REVERSED
+            else NO_CHANGE
+        )
+    if recorded_status in FINAL_PAYMENT_STATUSES:
         return NO_CHANGE
     if status == "success":
         if provider_amount == recorded_amount and (provider_currency or "").upper() == (
             recorded_currency.upper()
         ):
-            return PaymentDecision(SUCCESS, grant=True)
-        return PaymentDecision(AMOUNT_MISMATCH, mismatch=True)
-    if status in ("failed", ABANDONED) and recorded_status != status:
-        return PaymentDecision(status)
+            return PaymentDecision(PaymentStatus.SUCCESS, grant=True)
+        return PaymentDecision(PaymentStatus.AMOUNT_MISMATCH, mismatch=True)
+    if status in (PaymentStatus.FAILED, PaymentStatus.ABANDONED) and recorded_status != status:
+        return PaymentDecision(PaymentStatus(status))
     return NO_CHANGE
 
 
 def refund_decision(recorded_status: str) -> PaymentDecision:
     """A processed refund reverses a paid transaction and ends the access it granted."""
-    if recorded_status == SUCCESS:
-        return PaymentDecision(REVERSED, revoke=True)
+    if recorded_status == PaymentStatus.SUCCESS:
+        return PaymentDecision(PaymentStatus.REVERSED, revoke=True)
     return NO_CHANGE
 
 

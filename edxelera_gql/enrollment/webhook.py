@@ -1,80 +1,128 @@
-"""HTTP routes of payments: Paystack's webhook, and the local page payers return to.
+"""A signed Paystack delivery: recorded once under its dedupe key, together with its effect.
 
-The webhook checks the signature over the raw body before anything else, so a forged call
-learns nothing and stores nothing; then the service records the delivery with its effect.
+The HTTP route (``routes.paystack_webhook``) checks the signature and the shape; this module
+decides what the event means.
 """
 
 from __future__ import annotations
 
-import html
-import json
+import hashlib
 import logging
+from datetime import datetime
+from typing import Any
 
-from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy import exists, literal, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from edxelera_gql.enrollment import service
-from edxelera_gql.enrollment.paystack import SIGNATURE_HEADER, signature_matches
+from edxelera_gql.db.unit_of_work import UnitOfWork
+from edxelera_gql.enrollment import rules
+from edxelera_gql.enrollment.models import PaymentEvent, PaymentTransaction
+from edxelera_gql.enrollment.payments import apply_refund, apply_verification, record_event
+from edxelera_gql.enrollment.paystack import PaystackClient, PaystackRejected, PaystackUnavailable
+from edxelera_gql.enrollment.read_models import UNKNOWN, EventRecord, WebhookOutcome
+from edxelera_gql.infra.cache import Cache
 
 log = logging.getLogger(__name__)
 
 
-def _answer(status_code: int, message: str, **extra: str) -> JSONResponse:
-    return JSONResponse({"message": message, **extra}, status_code=status_code)
-
-
-async def paystack_webhook(request: Request) -> Response:
-    """``POST /webhooks/paystack``: 401 unsigned, 400 not JSON, 413 over the limit (the body
-    limit middleware), 503 when Paystack cannot confirm a charge (so it retries), else 200."""
-    state = request.app.state
-    body = await request.body()
-    if len(body) > state.settings.webhook_max_body_bytes:
-        return _answer(413, "Body too large.")
-    paystack = state.paystack
-    if not signature_matches(paystack.secret_key, body, request.headers.get(SIGNATURE_HEADER)):
-        log.warning("paystack webhook refused: bad or missing signature")
-        return _answer(401, "Invalid signature.")
-    try:
-        payload = json.loads(body)
-    except ValueError:
-        return _answer(400, "Body is not JSON.")
-    event = payload.get("event") if isinstance(payload, dict) else None
-    data = payload.get("data") if isinstance(payload, dict) else None
-    if not isinstance(event, str) or not event or not isinstance(data, dict):
-        return _answer(400, "Expected an object with `event` and `data`.")
-    async with state.sessionmaker() as session:
-        outcome = await service.process_webhook(
-            session,
-            event=event,
-            data=data,
-            raw_body=body,
-            now=state.clock.now(),
-            paystack=paystack,
-            cache=state.cache,
-        )
-    log.info("paystack webhook %s: %s", event, outcome.outcome, extra={"event": event})
-    if outcome.retry:
-        return _answer(503, "Payment provider unavailable; deliver again.", outcome=outcome.outcome)
-    return _answer(200, "ok", outcome=outcome.outcome)
-
-
-async def payment_callback_page(request: Request) -> Response:
-    """Where Paystack sends the payer back when no frontend URL is configured (development):
-    it shows the reference and the mutation the frontend would send."""
-    reference = request.query_params.get("reference") or request.query_params.get("trxref") or ""
-    safe = html.escape(reference[:100])
-    mutation = html.escape(
-        'mutation { verifyPayment(input: {reference: "REF"}) { errors { code message } '
-        "billingStatus { enrollmentStatus lastPayment { status channel paidAt } } } }"
-    ).replace("REF", safe)
-    body = (
-        "<!doctype html><html><head><meta charset='utf-8'><title>Payment finished</title>"
-        "<style>body{font-family:sans-serif;max-width:40rem;margin:3rem auto}"
-        "pre{white-space:pre-wrap;background:#f4f4f4;padding:1rem}</style></head><body>"
-        "<h1>Back from checkout</h1>"
-        f"<p>Payment reference <code>{safe}</code>.</p>"
-        "<p>The frontend would now call <code>verifyPayment</code> with this reference. "
-        "In GraphiQL (<a href='/graphql'>/graphql</a>), signed in as the payer, run:</p>"
-        f"<pre>{mutation}</pre></body></html>"
+def _record_of(event: str, data: dict[str, Any], raw_body: bytes, now: datetime) -> EventRecord:
+    field_name = "transaction_reference" if event.startswith(rules.REFUND_PREFIX) else "reference"
+    raw_reference = data.get(field_name)
+    return EventRecord(
+        event=event,
+        dedupe_key=rules.dedupe_key(event, data, hashlib.sha256(raw_body).hexdigest()),
+        reference=raw_reference if isinstance(raw_reference, str) else None,
+        payload=raw_body.decode("utf-8", errors="replace"),
+        received_at=now,
     )
-    return HTMLResponse(body)
+
+
+async def _seen_and_known(
+    sessionmaker: async_sessionmaker[AsyncSession], key: str, reference: str | None
+) -> tuple[bool, bool]:
+    async with sessionmaker() as session:
+        seen, known = (
+            await session.execute(
+                select(
+                    exists().where(PaymentEvent.dedupe_key == key),
+                    exists().where(PaymentTransaction.reference == reference)
+                    if reference
+                    else literal(False),
+                )
+            )
+        ).one()
+    return bool(seen), bool(known)
+
+
+async def process_webhook(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    event: str,
+    data: dict[str, Any],
+    raw_body: bytes,
+    now: datetime,
+    paystack: PaystackClient,
+    cache: Cache,
+) -> WebhookOutcome:
+    record = _record_of(event, data, raw_body, now)
+    handled = event == rules.CHARGE_SUCCESS or event.startswith(rules.REFUND_PREFIX)
+    reference = (
+        record.reference
+        if handled and record.reference and rules.is_valid_reference(record.reference)
+        else None
+    )
+    # Duplicates and deliveries without a transaction here are answered before asking Paystack.
+    seen, known = await _seen_and_known(sessionmaker, record.dedupe_key, reference)
+    if seen:
+        return WebhookOutcome("duplicate")
+    if not handled:
+        return await _record_only(sessionmaker, record, "ignored", now)
+    if not known or reference is None:
+        return await _record_only(sessionmaker, record, UNKNOWN.outcome, now)
+    if event == rules.CHARGE_SUCCESS:
+        return await _charge(sessionmaker, record, reference, now, paystack, cache)
+    if event == rules.REFUND_PROCESSED:
+        applied = await apply_refund(
+            sessionmaker, reference=reference, now=now, cache=cache, record=record
+        )
+        return WebhookOutcome(applied.outcome)
+    return await _record_only(sessionmaker, record, "ignored", now)
+
+
+async def _charge(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    record: EventRecord,
+    reference: str,
+    now: datetime,
+    paystack: PaystackClient,
+    cache: Cache,
+) -> WebhookOutcome:
+    try:
+        # Re-verified through the API: the webhook says where to look, not what happened.
+        verification = await paystack.verify(reference)
+    except (PaystackUnavailable, PaystackRejected) as exc:
+        # Nothing recorded, so Paystack's redelivery is not mistaken for a duplicate.
+        log.warning(
+            "webhook: paystack verify failed, asking for a redelivery",
+            extra={"reference": reference, "error": str(exc)},
+        )
+        return WebhookOutcome("provider_unavailable", retry=True)
+    if verification is None:
+        return await _record_only(sessionmaker, record, "unknown_at_provider", now)
+    applied = await apply_verification(
+        sessionmaker, verification=verification, now=now, cache=cache, record=record
+    )
+    return WebhookOutcome(applied.outcome)
+
+
+async def _record_only(
+    sessionmaker: async_sessionmaker[AsyncSession], record: EventRecord, outcome: str, now: datetime
+) -> WebhookOutcome:
+    """Unknown events and references: recorded so Paystack stops retrying, with no effect."""
+    try:
+        async with UnitOfWork(sessionmaker) as uow:
+            record_event(uow.session, record, outcome, now)
+    except IntegrityError:
+        return WebhookOutcome("duplicate")
+    return WebhookOutcome(outcome)

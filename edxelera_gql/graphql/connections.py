@@ -9,7 +9,7 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 
-from edxelera_gql.graphql.errors import ApiError, ErrorCode
+from edxelera_gql.errors import Code, DomainError
 
 NodeT = TypeVar("NodeT")
 RowT = TypeVar("RowT")
@@ -49,9 +49,9 @@ def decode_cursor(cursor: str, arity: int) -> list[Any]:
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (ValueError, UnicodeError) as exc:
-        raise ApiError(ErrorCode.INVALID_INPUT, "Malformed cursor.", field="after") from exc
+        raise DomainError(Code.INVALID_INPUT, "Malformed cursor.", field="after") from exc
     if not isinstance(values, list) or len(values) != arity:
-        raise ApiError(ErrorCode.INVALID_INPUT, "Malformed cursor.", field="after")
+        raise DomainError(Code.INVALID_INPUT, "Malformed cursor.", field="after")
     return values
 
 
@@ -59,8 +59,8 @@ def page_size(first: int | None) -> int:
     if first is None:
         return DEFAULT_PAGE_SIZE
     if first < 0 or first > MAX_PAGE_SIZE:
-        raise ApiError(
-            ErrorCode.INVALID_INPUT,
+        raise DomainError(
+            Code.INVALID_INPUT,
             f"`first` must be between 0 and {MAX_PAGE_SIZE}.",
             field="first",
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
 from aiodataloader import DataLoader
@@ -69,8 +70,18 @@ class Context:
     # Why the bearer token was refused; the operation then fails with this error.
     auth_error: Exception | None = None
 
-    def now(self):
+    def now(self) -> datetime:
         return self.clock.now()
+
+    def auth_deps(self) -> dict[str, Any]:
+        """What every ``auth.service`` call takes besides its input."""
+        return {
+            "sessionmaker": self.sessionmaker,
+            "cache": self.cache,
+            "codec": self.tokens,
+            "settings": self.settings,
+            "now": self.now(),
+        }
 
     @property
     def client_ip(self) -> str:

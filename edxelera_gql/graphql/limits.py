@@ -37,6 +37,8 @@ def _page_argument(node: FieldNode, field_def: Any) -> int | None:
 
 
 def cost_limit_rule(max_cost: int) -> type[ValidationRule]:
+    # Long because it holds the rule class itself: graphql-core instantiates rules per
+    # validation, so the limit reaches the class through this closure.
     class CostLimit(ValidationRule):
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
             schema = self.context.schema

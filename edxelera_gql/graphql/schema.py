@@ -19,25 +19,28 @@ from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.config import StrawberryConfig
 
-from edxelera_gql.auth.mutations import AuthMutation
-from edxelera_gql.auth.queries import AuthQuery
-from edxelera_gql.catalog.queries import CatalogQuery
-from edxelera_gql.discussion.mutations import DiscussionMutation
-from edxelera_gql.discussion.queries import DiscussionQuery
-from edxelera_gql.enrollment.mutations import EnrollmentMutation
-from edxelera_gql.enrollment.queries import EnrollmentQuery
+from edxelera_gql.graphql.auth.mutations import AuthMutation
+from edxelera_gql.graphql.auth.queries import AuthQuery
 from edxelera_gql.graphql.authentication import RefuseBadTokens
-from edxelera_gql.graphql.extensions import log_unexpected_errors
+from edxelera_gql.graphql.catalog.queries import CatalogQuery
+from edxelera_gql.graphql.certificates.queries import CertificateQuery
+from edxelera_gql.graphql.discussion.mutations import DiscussionMutation
+from edxelera_gql.graphql.discussion.queries import DiscussionQuery
+from edxelera_gql.graphql.enrollment.mutations import EnrollmentMutation
+from edxelera_gql.graphql.enrollment.queries import EnrollmentQuery
+from edxelera_gql.graphql.errors import log_unexpected_errors
+from edxelera_gql.graphql.learning.mutations import LearningMutation
+from edxelera_gql.graphql.learning.queries import LearningQuery
 from edxelera_gql.graphql.limits import cost_limit_rule
 from edxelera_gql.graphql.scalars import DateTimeScalar
-from edxelera_gql.learning.mutations import LearningMutation
-from edxelera_gql.learning.queries import LearningQuery
 from edxelera_gql.settings import Settings
 
 
 # Each domain contributes its own part; the schema is their union.
 @strawberry.type
-class Query(AuthQuery, CatalogQuery, EnrollmentQuery, LearningQuery, DiscussionQuery):
+class Query(
+    AuthQuery, CatalogQuery, EnrollmentQuery, CertificateQuery, LearningQuery, DiscussionQuery
+):
     pass
 
 

@@ -11,12 +11,12 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.types import ExecutionResult
 
-from edxelera_gql.auth import service as auth_service
+from edxelera_gql.auth import viewers
 from edxelera_gql.auth.tokens import InvalidToken
 from edxelera_gql.auth.viewer import Viewer
-from edxelera_gql.errors import DomainError
+from edxelera_gql.errors import Code, DomainError
 from edxelera_gql.graphql.context import Context, Loaders
-from edxelera_gql.graphql.extensions import shape_errors
+from edxelera_gql.graphql.errors import shape_errors
 
 log = logging.getLogger(__name__)
 
@@ -28,23 +28,24 @@ async def resolve_viewer(request: Request) -> tuple[Viewer | None, Exception | N
         return None, None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        return None, DomainError("UNAUTHENTICATED", "Malformed Authorization header.")
+        return None, DomainError(Code.UNAUTHENTICATED, "Malformed Authorization header.")
     state = request.app.state
     now = state.clock.now()
     try:
         claims = state.token_codec.verify(token.strip(), now=now)
     except InvalidToken as exc:
         log.info("access token refused", extra={"reason": str(exc)})
-        return None, DomainError("UNAUTHENTICATED", "Invalid or expired access token.")
-    record = await auth_service.load_viewer(
-        state.sessionmaker,
-        state.cache,
-        claims,
-        now=now,
-        ttl_seconds=state.settings.viewer_cache_ttl_seconds,
-    )
-    if isinstance(record, auth_service.AuthError):
-        return None, DomainError(record.code, record.message)
+        return None, DomainError(Code.UNAUTHENTICATED, "Invalid or expired access token.")
+    try:
+        record = await viewers.load_viewer(
+            state.sessionmaker,
+            state.cache,
+            claims,
+            now=now,
+            ttl_seconds=state.settings.viewer_cache_ttl_seconds,
+        )
+    except DomainError as refused:
+        return None, refused
     return Viewer(user_id=record.user_id, roles=record.roles, session_id=claims.session_id), None
 
 

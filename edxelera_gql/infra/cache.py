@@ -12,7 +12,7 @@ import logging
 import secrets
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Protocol
 
 import redis.asyncio as aioredis
@@ -29,7 +29,7 @@ class Cache(Protocol):
     async def delete(self, *keys: str) -> None: ...
     async def incr(self, key: str, ttl_seconds: float) -> int | None: ...
     async def ttl(self, key: str) -> float | None: ...
-    def lock(self, key: str, ttl_seconds: float) -> AsyncIterator[bool]: ...
+    def lock(self, key: str, ttl_seconds: float) -> AbstractAsyncContextManager[bool]: ...
     async def ping(self) -> bool: ...
     async def close(self) -> None: ...
 
@@ -153,7 +153,9 @@ class RedisCache:
 
     async def get(self, key: str) -> bytes | None:
         try:
-            return await self._client.get(key)
+            value = await self._client.get(key)
+            # The client is made without decode_responses: values come back as bytes.
+            return value if value is None or isinstance(value, bytes) else value.encode()
         except (TimeoutError, RedisError, OSError) as exc:
             self._warn("get", exc)
             return None
@@ -222,4 +224,5 @@ class RedisCache:
 
 
 def create_cache(redis_url: str | None) -> Cache:
-    return RedisCache(redis_url) if redis_url else MemoryCache()
+    cache: Cache = RedisCache(redis_url) if redis_url else MemoryCache()
+    return cache

@@ -23,11 +23,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from edxelera_gql.auth.permissions import require_viewer
 from edxelera_gql.auth.viewer import Viewer
-from edxelera_gql.catalog.models import Cohort
+from edxelera_gql.catalog.read_models import ProgramFacts
 from edxelera_gql.infra import versions
 from edxelera_gql.infra.cache import Cache
-from edxelera_gql.learning import rules, service
-from edxelera_gql.learning.snapshots import ProgramHomeData, Validity, WeekHubData, dumps, loads
+from edxelera_gql.infra.json_codec import dumps, loads
+from edxelera_gql.learning import rules, views
+from edxelera_gql.learning.read_models import ProgramHomeData, Validity, WeekHubData
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ async def _cached(
     kind: str,
     cls: type[S],
     key_rest: tuple[object, ...],
-    load: Callable[[AsyncSession, Cohort, Viewer], Awaitable[S]],
+    load: Callable[[AsyncSession, ProgramFacts, Viewer], Awaitable[S]],
 ) -> S:
     viewer = require_viewer(viewer)
     raw_id = await cache.get(program_id_key(slug))
@@ -95,12 +96,12 @@ async def _cached(
         if hit is not None:
             return hit
     async with sessionmaker() as session:
-        cohort = await service.find_program(session, slug)
-    if raw_id is None or int(raw_id) != cohort.id:
-        await cache.set(program_id_key(slug), str(cohort.id), max_ttl)
-    key = await _versioned_key(cache, kind, cohort.id, viewer, *key_rest)
+        program = await views.find_program(session, slug)
+    if raw_id is None or int(raw_id) != program.id:
+        await cache.set(program_id_key(slug), str(program.id), max_ttl)
+    key = await _versioned_key(cache, kind, program.id, viewer, *key_rest)
     async with sessionmaker() as session:
-        snapshot = await load(session, cohort, viewer)
+        snapshot = await load(session, program, viewer)
     await _write(cache, key, snapshot, now=now, max_ttl=max_ttl)
     return snapshot
 
@@ -114,8 +115,8 @@ async def program_home(
     slug: str,
     now: datetime,
 ) -> ProgramHomeData:
-    async def load(session: AsyncSession, cohort: Cohort, viewer: Viewer) -> ProgramHomeData:
-        return await service.load_program_home(session, cohort=cohort, viewer=viewer, now=now)
+    async def load(session: AsyncSession, program: ProgramFacts, viewer: Viewer) -> ProgramHomeData:
+        return await views.load_program_home(session, program=program, viewer=viewer, now=now)
 
     return await _cached(
         sessionmaker=sessionmaker,
@@ -141,9 +142,9 @@ async def week_hub(
     week_number: int,
     now: datetime,
 ) -> WeekHubData:
-    async def load(session: AsyncSession, cohort: Cohort, viewer: Viewer) -> WeekHubData:
-        return await service.load_week_hub(
-            session, cohort=cohort, viewer=viewer, week_number=week_number, now=now
+    async def load(session: AsyncSession, program: ProgramFacts, viewer: Viewer) -> WeekHubData:
+        return await views.load_week_hub(
+            session, program=program, viewer=viewer, week_number=week_number, now=now
         )
 
     return await _cached(
@@ -158,8 +159,3 @@ async def week_hub(
         key_rest=(week_number,),
         load=load,
     )
-
-
-async def forget_viewer(cache: Cache, *, user_id: int, cohort_id: int) -> None:
-    """After a write that changes what this viewer sees in the program."""
-    await versions.bump(cache, versions.viewer_program_scope(user_id, cohort_id))

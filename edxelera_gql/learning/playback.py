@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from edxelera_gql.auth import permissions
 from edxelera_gql.auth.viewer import Viewer
+from edxelera_gql.catalog.enums import VideoStatus
 from edxelera_gql.catalog.models import (
     Cohort,
     CohortCourse,
@@ -22,20 +23,21 @@ from edxelera_gql.catalog.models import (
     VideoAsset,
     Week,
 )
-from edxelera_gql.errors import DomainError
+from edxelera_gql.catalog.read_models import LessonRefFacts
+from edxelera_gql.enrollment.access import active_enrollment
+from edxelera_gql.errors import Code, DomainError
+from edxelera_gql.infra.cache import Cache
 from edxelera_gql.infra.cloudfront import SignedUrl, UrlSigner
+from edxelera_gql.infra.ratelimit import Rule, enforce, limit_key
 from edxelera_gql.learning import rules
-from edxelera_gql.learning.service import prerequisites_of
+from edxelera_gql.learning.lessons import prerequisites_of
 
-# Per viewer (or per address when anonymous): enough for a student skipping around, not
-# enough to scrape a catalogue of signed URLs.
-PLAYBACK_LIMIT = 60
-PLAYBACK_WINDOW_SECONDS = 60
+PLAYBACK_RATE = Rule(limit=60, window_seconds=60)
 
 MESSAGES = {
-    rules.LockReason.NOT_ENROLLED: "Enroll in this program to watch this lesson.",
-    rules.LockReason.WEEK_NOT_RELEASED: "This week has not been released yet.",
-    rules.LockReason.PREREQUISITES_INCOMPLETE: "Complete the earlier lessons first.",
+    Code.NOT_ENROLLED: "Enroll in this program to watch this lesson.",
+    Code.WEEK_NOT_RELEASED: "This week has not been released yet.",
+    Code.PREREQUISITES_INCOMPLETE: "Complete the earlier lessons first.",
 }
 
 
@@ -46,9 +48,11 @@ class Playback:
 
 
 async def lesson_playback(
-    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
     *,
+    cache: Cache,
     viewer: Viewer | None,
+    client_ip: str,
     program_slug: str,
     course_slug: str,
     lesson_slug: str,
@@ -56,6 +60,32 @@ async def lesson_playback(
     signer: UrlSigner,
     ttl_seconds: int,
 ) -> Playback:
+    """Rate-limited per viewer (per address when anonymous): enough for a student skipping
+    around, not enough to scrape a catalogue of signed URLs."""
+    who = f"user:{viewer.user_id}" if viewer else f"ip:{client_ip}"
+    await enforce(
+        cache,
+        limit_key("playback", who),
+        PLAYBACK_RATE,
+        now=now,
+        message="Too many playback requests.",
+    )
+    async with sessionmaker() as session:
+        return await _playback(
+            session,
+            viewer=viewer,
+            program_slug=program_slug,
+            course_slug=course_slug,
+            lesson_slug=lesson_slug,
+            now=now,
+            signer=signer,
+            ttl_seconds=ttl_seconds,
+        )
+
+
+async def _find_lesson(
+    session: AsyncSession, program_slug: str, course_slug: str, lesson_slug: str
+) -> tuple[Lesson, datetime, Cohort, VideoAsset | None]:
     row = (
         await session.execute(
             select(Lesson, Week.release_at_utc, Cohort, VideoAsset)
@@ -75,20 +105,44 @@ async def lesson_playback(
         )
     ).one_or_none()
     if row is None:
-        raise DomainError("NOT_FOUND", "Lesson not found.")
-    lesson, release_at, cohort, asset = row
+        raise DomainError(Code.NOT_FOUND, "Lesson not found.")
+    return row[0], row[1], row[2], row[3]
 
+
+def _locked(access: rules.LessonAccess, required: list[LessonRefFacts]) -> DomainError:
+    """Why the lesson is locked, with when it opens or what to complete first."""
+    reason = access.lock_reason
+    assert reason is not None
+    details: dict[str, Any] = {}
+    if access.unlocks_at is not None:
+        details["unlocks_at"] = access.unlocks_at.isoformat().replace("+00:00", "Z")
+    if access.missing_prerequisite_ids:
+        missing = set(access.missing_prerequisite_ids)
+        details["missing_prerequisites"] = sorted(p.slug for p in required if p.id in missing)
+    return DomainError(reason, MESSAGES[reason], **details)
+
+
+async def _playback(
+    session: AsyncSession,
+    *,
+    viewer: Viewer | None,
+    program_slug: str,
+    course_slug: str,
+    lesson_slug: str,
+    now: datetime,
+    signer: UrlSigner,
+    ttl_seconds: int,
+) -> Playback:
+    lesson, release_at, cohort, asset = await _find_lesson(
+        session, program_slug, course_slug, lesson_slug
+    )
     enrolled = False
     if viewer is not None:
-        enrolled = (
-            await permissions.active_enrollment(
-                session, user_id=viewer.user_id, cohort_id=cohort.id
-            )
-            is not None
-        )
+        enrollment = await active_enrollment(session, user_id=viewer.user_id, cohort_id=cohort.id)
+        enrolled = enrollment is not None
     is_staff = viewer is not None and viewer.is_staff
     if not cohort.published and not (enrolled or is_staff):
-        raise DomainError("NOT_FOUND", "Lesson not found.")
+        raise DomainError(Code.NOT_FOUND, "Lesson not found.")
     # The week hub's query: prerequisites with their names and the viewer's completions.
     prerequisites = await prerequisites_of(
         session,
@@ -96,7 +150,6 @@ async def lesson_playback(
         lesson_ids=[lesson.id],
     )
     required = prerequisites.by_lesson.get(lesson.id, [])
-
     access = rules.lesson_access(
         now=now,
         lesson_id=lesson.id,
@@ -108,18 +161,9 @@ async def lesson_playback(
         completed_lesson_ids=prerequisites.completed_ids,
     )
     if not access.is_open:
-        reason = access.lock_reason
-        assert reason is not None
-        details: dict[str, object] = {}
-        if access.unlocks_at is not None:
-            details["unlocks_at"] = access.unlocks_at.isoformat().replace("+00:00", "Z")
-        if access.missing_prerequisite_ids:
-            missing = set(access.missing_prerequisite_ids)
-            details["missing_prerequisites"] = sorted(p.slug for p in required if p.id in missing)
-        raise DomainError(reason.value, MESSAGES[reason], **details)
-    if asset is None or asset.status != "ready":
-        raise DomainError("VIDEO_NOT_READY", "This lesson's video is not ready yet.")
-
+        raise _locked(access, required)
+    if asset is None or asset.status != VideoStatus.READY:
+        raise DomainError(Code.VIDEO_NOT_READY, "This lesson's video is not ready yet.")
     expires_at = now + timedelta(seconds=ttl_seconds)
     signed = signer.sign(asset.cloud_front_path, mime_type=asset.mime_type, expires_at=expires_at)
     return Playback(signed=signed, mime_type=asset.mime_type)

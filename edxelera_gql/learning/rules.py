@@ -12,19 +12,13 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from edxelera_gql.errors import Code
+
 
 class LessonStatus(StrEnum):
     LOCKED = "LOCKED"
     AVAILABLE = "AVAILABLE"
     COMPLETED = "COMPLETED"
-
-
-class LockReason(StrEnum):
-    """Why a lesson is locked; the values are the contract's error codes."""
-
-    NOT_ENROLLED = "NOT_ENROLLED"
-    WEEK_NOT_RELEASED = "WEEK_NOT_RELEASED"
-    PREREQUISITES_INCOMPLETE = "PREREQUISITES_INCOMPLETE"
 
 
 class LiveSessionStatus(StrEnum):
@@ -36,7 +30,8 @@ class LiveSessionStatus(StrEnum):
 @dataclass(frozen=True)
 class LessonAccess:
     status: LessonStatus
-    lock_reason: LockReason | None = None
+    # NOT_ENROLLED, WEEK_NOT_RELEASED or PREREQUISITES_INCOMPLETE
+    lock_reason: Code | None = None
     unlocks_at: datetime | None = None
     # In the order the lesson lists its prerequisites.
     missing_prerequisite_ids: tuple[int, ...] = ()
@@ -67,18 +62,16 @@ def lesson_access(
     if is_preview:
         return done_or_open
     if not is_enrolled and not is_staff:
-        return LessonAccess(LessonStatus.LOCKED, LockReason.NOT_ENROLLED)
+        return LessonAccess(LessonStatus.LOCKED, Code.NOT_ENROLLED)
     if is_staff:
         return done_or_open
     if not is_released(now, release_at):
-        return LessonAccess(
-            LessonStatus.LOCKED, LockReason.WEEK_NOT_RELEASED, unlocks_at=release_at
-        )
+        return LessonAccess(LessonStatus.LOCKED, Code.WEEK_NOT_RELEASED, unlocks_at=release_at)
     missing = tuple(p for p in prerequisite_ids if p not in completed_lesson_ids)
     if missing:
         return LessonAccess(
             LessonStatus.LOCKED,
-            LockReason.PREREQUISITES_INCOMPLETE,
+            Code.PREREQUISITES_INCOMPLETE,
             missing_prerequisite_ids=missing,
         )
     return done_or_open

@@ -179,9 +179,10 @@ async def test_hls_playback_signs_the_assets_folder(app, gql, client, sessionmak
 
 
 async def test_playback_is_rate_limited_per_viewer(app, gql, sessionmaker, program, monkeypatch):
+    from edxelera_gql.infra.ratelimit import Rule
     from edxelera_gql.learning import playback
 
-    monkeypatch.setattr(playback, "PLAYBACK_LIMIT", 3)
+    monkeypatch.setattr(playback, "PLAYBACK_RATE", Rule(limit=3, window_seconds=60))
     for _ in range(3):
         assert (await gql(PLAY, play_vars("w1-l0")))["data"]["lessonPlayback"]
     limited = await gql(PLAY, play_vars("w1-l0"))
@@ -287,8 +288,9 @@ async def test_delivery_statement_counts(app, gql, sessionmaker, program):
     )
     # The lesson with its week, program and asset; the enrollment; the prerequisites.
     assert playback.count == 3, str(playback)
-    # The first download renders, stores and records the PDF's location under a row lock.
-    assert first_download.count == 4, str(first_download)
+    # The first download reads the row, the holder and program, then records the PDF's
+    # location after storing it (no row lock: one renderer is elected through the cache).
+    assert first_download.count == 3, str(first_download)
     # Later downloads read the row and find the stored object: no lock, no render.
     assert later_download.count == 1, str(later_download)
     assert verification.count == 2, str(verification)

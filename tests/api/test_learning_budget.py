@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from starlette.applications import Starlette
 
-from edxelera_gql.certificates import service as certificates
+from edxelera_gql.certificates import issuance
 from tests.support.learning import (
     COURSE_PROGRESS,
     PROGRAM_HOME,
@@ -67,7 +67,7 @@ async def _program(
             (p.course(1), "w1-l1"),
         )
         course_id = (await lesson(session, p.course(0), "w1-l0")).course_id
-        await certificates.issue_once(
+        await issuance.issue_once(
             session, user_id=student.user_id, cohort_id=p.id, course_id=course_id, now=p.release(1)
         )
     await enroll(sessionmaker, user_id=student.user_id, cohort_id=p.id)

@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 from starlette.applications import Starlette
 
-from edxelera_gql.auth.permissions import active_enrollment
+from edxelera_gql.auth.models import RefreshToken
+from edxelera_gql.enrollment.access import active_enrollment
 from edxelera_gql.enrollment.sandbox import PaystackSandbox
 from tests.support.factories import make_program
 from tests.support.paystack import (  # noqa: F401  (fixtures: app, paystack, paystack_server)
@@ -65,6 +67,26 @@ async def paid_program(sessionmaker, slug: str = "paid", **kwargs):
 async def has_access(sessionmaker, user_id: int, cohort_id: int) -> bool:
     async with sessionmaker() as session:
         return await active_enrollment(session, user_id=user_id, cohort_id=cohort_id) is not None
+
+
+async def signed_in_again(app: Starlette, sessionmaker, user_id: int) -> dict[str, str]:
+    """The user signs in again at the app's current (moved) time: a new session and its access
+    token. The viewer cache follows the injected clock, so after a jump past the session's
+    lifetime (``refresh_token_ttl_days``) a new access token for the old session is refused."""
+    now = app.state.clock.now()
+    family = secrets.token_hex(16)
+    async with sessionmaker() as session, session.begin():
+        session.add(
+            RefreshToken(
+                user_id=user_id,
+                family_id=family,
+                token_hash=secrets.token_hex(32),
+                created_at=now,
+                expires_at=now + timedelta(days=app.state.settings.refresh_token_ttl_days),
+            )
+        )
+    token = app.state.token_codec.issue(user_id=user_id, session_id=family, now=now).token
+    return {"Authorization": f"Bearer {token}"}
 
 
 async def test_a_paid_enrollment_from_sign_up_to_active(
@@ -290,7 +312,7 @@ async def test_a_payment_completed_after_the_window_closed_is_honoured(
     account = await create_account(app, sessionmaker)
     started = (await gql(INIT, {"s": "paid"}, **account.headers))["data"]["initPayment"]
     clock.set(cohort.start_at_utc + timedelta(days=1))  # regular window closed, no late join
-    headers = await fresh_headers(app, sessionmaker, account.user_id)
+    headers = await signed_in_again(app, sessionmaker, account.user_id)
     eligibility = (await gql(CAN_ENROLL, {"s": "paid"}, **headers))["data"]["canEnroll"]
     assert eligibility["reason"] == "ENROLLMENT_CLOSED"
     paystack.complete(started["reference"])
@@ -319,10 +341,10 @@ async def test_init_payment_refuses_closed_windows_and_bad_input(
     assert await codes("  ", account.headers) == [("INVALID_INPUT", "programSlug")]
     assert await codes("x" * 101, account.headers) == [("INVALID_INPUT", "programSlug")]
     clock.set(cohort.start_at_utc)
-    headers = await fresh_headers(app, sessionmaker, account.user_id)
+    headers = await signed_in_again(app, sessionmaker, account.user_id)
     assert await codes("paid", headers) == [("ENROLLMENT_CLOSED", "programSlug")]
     clock.set(cohort.end_at_utc)
-    headers = await fresh_headers(app, sessionmaker, account.user_id)
+    headers = await signed_in_again(app, sessionmaker, account.user_id)
     assert await codes("paid", headers) == [("PROGRAM_ENDED", "programSlug")]
     assert paystack.calls["initialize"] == 0
     assert (await payment_rows(sessionmaker)).enrollments == []

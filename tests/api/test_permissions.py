@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from edxelera_gql.auth import permissions
+from edxelera_gql.enrollment import access
 from edxelera_gql.auth.viewer import Viewer
 from edxelera_gql.errors import DomainError
 from tests.support.factories import make_program
@@ -48,12 +49,12 @@ async def test_program_access_needs_an_active_enrollment_or_staff(app, sessionma
 
     async with sessionmaker() as session:
         as_viewer = lambda a: Viewer(user_id=a.user_id, roles=frozenset({"student"}))  # noqa: E731
-        assert await permissions.can_access_program(session, as_viewer(active), cohort.id)
-        assert not await permissions.can_access_program(session, as_viewer(active), other.id)
-        assert not await permissions.can_access_program(session, as_viewer(pending), cohort.id)
-        assert not await permissions.can_access_program(session, None, cohort.id)
+        assert await access.can_access_program(session, as_viewer(active), cohort.id)
+        assert not await access.can_access_program(session, as_viewer(active), other.id)
+        assert not await access.can_access_program(session, as_viewer(pending), cohort.id)
+        assert not await access.can_access_program(session, None, cohort.id)
         staff = Viewer(user_id=999, roles=frozenset({"instructor"}))
-        assert await permissions.can_access_program(session, staff, other.id)
+        assert await access.can_access_program(session, staff, other.id)
         with pytest.raises(DomainError) as denied:
-            await permissions.require_program_access(session, as_viewer(pending), cohort.id)
+            await access.require_program_access(session, as_viewer(pending), cohort.id)
         assert denied.value.code == "NOT_ENROLLED"

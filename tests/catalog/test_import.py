@@ -12,11 +12,10 @@ import pytest
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from edxelera_gql.auth.accounts import AccountError, create_user, upsert_demo_user
+from edxelera_gql.auth.accounts import create_account, upsert_demo_user
 from edxelera_gql.auth.models import Role, User, UserRole
 from edxelera_gql.auth.passwords import verify_password
 from edxelera_gql.catalog.content import ContentRejected, validate_program
-from edxelera_gql.catalog.demo import DEMO_USERS, demo_documents, seed_demo
 from edxelera_gql.catalog.importer import ImportReport, import_program, import_program_text
 from edxelera_gql.catalog.models import (
     Cohort,
@@ -28,7 +27,9 @@ from edxelera_gql.catalog.models import (
     Week,
 )
 from edxelera_gql.certificates.models import Certificate
+from edxelera_gql.demo.seed import DEMO_USERS, demo_documents, seed_demo
 from edxelera_gql.enrollment.models import Enrollment
+from edxelera_gql.errors import Code, DomainError
 from tests.support.clock import MovableClock
 from tests.support.sql import count_statements
 
@@ -596,15 +597,16 @@ async def test_demo_programs_have_previews_videos_and_cross_week_prerequisites(
 
 
 async def test_create_user_normalizes_and_assigns_roles(sessionmaker: Sessionmaker) -> None:
-    async with sessionmaker() as session, session.begin():
-        user = await create_user(
-            session,
-            email="  Ada@Example.TEST ",
-            full_name=" Ada Eze ",
-            roles=["student", "instructor", "student"],
-            password="correct horse",
-        )
+    created = await create_account(
+        sessionmaker,
+        email="  Ada@Example.TEST ",
+        full_name=" Ada Eze ",
+        roles=["student", "instructor", "student"],
+        password="correct horse",
+    )
+    assert created.roles == ("instructor", "student")
     async with sessionmaker() as session:
+        user = (await session.execute(select(User).where(User.id == created.id))).scalar_one()
         roles = set(
             (
                 await session.execute(
@@ -634,14 +636,13 @@ async def test_create_user_normalizes_and_assigns_roles(sessionmaker: Sessionmak
 async def test_create_user_refusals(
     sessionmaker: Sessionmaker, changes: dict[str, Any], message: str
 ) -> None:
-    async with sessionmaker() as session, session.begin():
-        await create_user(
-            session,
-            email="ada@example.test",
-            full_name="Ada",
-            roles=["student"],
-            password="password1",
-        )
+    await create_account(
+        sessionmaker,
+        email="ada@example.test",
+        full_name="Ada",
+        roles=["student"],
+        password="password1",
+    )
     fields: dict[str, Any] = {
         "email": "tunde@example.test",
         "full_name": "Tunde",
@@ -649,21 +650,19 @@ async def test_create_user_refusals(
         "password": "password1",
         **changes,
     }
-    async with sessionmaker() as session, session.begin():
-        with pytest.raises(AccountError, match=message):
-            await create_user(session, **fields)
-    assert isinstance(AccountError("x"), ValueError)
+    with pytest.raises(DomainError, match=message) as refused:
+        await create_account(sessionmaker, **fields)
+    assert refused.value.code in (Code.EMAIL_TAKEN, Code.INVALID_INPUT)
     assert (await counts(sessionmaker, ("users",)))["users"] == 1
 
 
 async def test_password_bounds_are_inclusive(sessionmaker: Sessionmaker) -> None:
-    async with sessionmaker() as session, session.begin():
-        await create_user(
-            session, email="a@x.test", full_name="A", roles=["admin"], password="x" * 8
-        )
-        await create_user(
-            session, email="b@x.test", full_name="B" * 200, roles=[], password="x" * 128
-        )
+    await create_account(
+        sessionmaker, email="a@x.test", full_name="A", roles=["admin"], password="x" * 8
+    )
+    await create_account(
+        sessionmaker, email="b@x.test", full_name="B" * 200, roles=[], password="x" * 128
+    )
     async with sessionmaker() as session:
         roles = (
             await session.execute(
@@ -679,23 +678,22 @@ async def test_password_bounds_are_inclusive(sessionmaker: Sessionmaker) -> None
 async def test_upsert_demo_user_resets_password_name_and_roles(
     sessionmaker: Sessionmaker,
 ) -> None:
+    user = await create_account(
+        sessionmaker,
+        email="staff@x.test",
+        full_name="Old Name",
+        roles=["student", "admin"],
+        password="old-password",
+    )
     async with sessionmaker() as session, session.begin():
-        user = await create_user(
-            session,
-            email="staff@x.test",
-            full_name="Old Name",
-            roles=["student", "admin"],
-            password="old-password",
-        )
-        user.status = "suspended"
-    async with sessionmaker() as session, session.begin():
-        again = await upsert_demo_user(
-            session,
-            email="STAFF@x.test",
-            full_name="New Name",
-            roles=["instructor"],
-            password="new-password",
-        )
+        await session.execute(update(User).values(status="suspended"))
+    again = await upsert_demo_user(
+        sessionmaker,
+        email="STAFF@x.test",
+        full_name="New Name",
+        roles=["instructor"],
+        password="new-password",
+    )
     assert again.id == user.id
     async with sessionmaker() as session:
         stored = (await session.execute(select(User))).scalar_one()
@@ -715,7 +713,7 @@ async def test_demo_seed_puts_a_playable_clip_behind_every_video_in_local_storag
 ) -> None:
     from datetime import UTC, datetime
 
-    from edxelera_gql.catalog.demo import seed_demo
+    from edxelera_gql.demo.seed import seed_demo
     from edxelera_gql.infra.storage import LocalStorage
 
     storage = LocalStorage(tmp_path)

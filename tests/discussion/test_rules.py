@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from edxelera_gql.discussion import rules
-from edxelera_gql.discussion.rules import ProgramFacts, Refusal
+from edxelera_gql.discussion.rules import ThreadAccessFacts
+from edxelera_gql.errors import Code, Refusal
 
 RELEASE = datetime(2027, 3, 8, 8, 0, tzinfo=UTC)
 JUST = timedelta(microseconds=1)
@@ -16,7 +17,7 @@ JUST = timedelta(microseconds=1)
 def facts(
     *, published: bool = True, release: datetime | None = RELEASE, status: str | None = "active"
 ):
-    return ProgramFacts(published=published, week_release_at=release, enrollment_status=status)
+    return ThreadAccessFacts(published=published, week_release_at=release, enrollment_status=status)
 
 
 def code(refusal: Refusal | None) -> str | None:
@@ -55,7 +56,7 @@ def test_anonymous_viewers_must_sign_in_whatever_the_program() -> None:
 
 def test_unknown_programs_weeks_and_unpublished_programs_are_not_found() -> None:
     missing = rules.thread_access(signed_in=True, is_staff=False, program=None, now=RELEASE)
-    assert missing == Refusal("NOT_FOUND", "No such program.", "programSlug")
+    assert missing == Refusal(Code.NOT_FOUND, "No such program.", "programSlug")
     assert access(is_staff=True, program=None) == "NOT_FOUND"
     assert access(program=facts(published=False)) == "NOT_FOUND"
     no_week = rules.thread_access(

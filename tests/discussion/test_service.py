@@ -10,10 +10,12 @@ import pytest
 from sqlalchemy import func, select
 
 from edxelera_gql.auth.viewer import Viewer
-from edxelera_gql.discussion import loaders, service
+from edxelera_gql.discussion import loaders
+from edxelera_gql.discussion.listings import list_posts, list_replies
 from edxelera_gql.discussion.models import DiscussionPost, DiscussionThread
 from edxelera_gql.discussion.rows import PostKey, ReplyKey
-from edxelera_gql.errors import DomainError
+from edxelera_gql.discussion.threads import check_week_access, ensure_thread, open_thread
+from edxelera_gql.errors import Code, DomainError
 from tests.support.discussion import add_posts, make_thread, make_user, pin
 from tests.support.factories import make_program
 
@@ -37,9 +39,7 @@ async def _walk(sessionmaker, thread_id: int, page: int) -> list[int]:
     key = None
     while True:
         async with sessionmaker() as session:
-            rows = await service.list_posts(
-                session, thread_id=thread_id, limit=page + 1, after_key=key
-            )
+            rows = await list_posts(session, thread_id=thread_id, limit=page + 1, after_key=key)
         seen += [r.id for r in rows[:page]]
         if len(rows) <= page:
             return seen
@@ -64,7 +64,7 @@ async def test_posts_list_pinned_first_by_newest_pin_then_newest_first(sessionma
         )
 
     async with sessionmaker() as session:
-        rows = await service.list_posts(session, thread_id=thread.id, limit=50)
+        rows = await list_posts(session, thread_id=thread.id, limit=50)
 
     ids = [p.id for p in posts]
     assert [r.id for r in rows] == [ids[0], ids[3], ids[5], ids[4], ids[2], ids[1]]
@@ -142,27 +142,31 @@ async def test_replies_page_oldest_first_after_a_cursor(sessionmaker) -> None:
             parent_post_id=posts[0].id,
         )
     async with sessionmaker() as session:
-        first = await service.list_replies(session, parent_id=posts[0].id, limit=2)
-        rest = await service.list_replies(
+        first = await list_replies(session, parent_id=posts[0].id, limit=2)
+        rest = await list_replies(
             session, parent_id=posts[0].id, limit=10, after_key=ReplyKey.of(first[-1])
         )
     assert [r.id for r in first + rest] == [r.id for r in replies]
 
 
-async def test_open_thread_creates_once_then_reads(sessionmaker, clock) -> None:
+async def test_open_thread_creates_once_then_reads(sessionmaker, cache, clock) -> None:
     async with sessionmaker() as session, session.begin():
         cohort = await make_program(session, slug="disc", weeks=2)
         staff = await make_user(session, full_name="Tutor", roles=("instructor",))
     viewer = Viewer(user_id=staff.id, roles=STAFF)
 
-    async with sessionmaker() as session, session.begin():
-        first = await service.open_thread(
-            session, viewer=viewer, program_slug="disc", week_number=2, now=clock.now()
+    def open_week(week_number: int):
+        return open_thread(
+            sessionmaker,
+            cache=cache,
+            viewer=viewer,
+            program_slug="disc",
+            week_number=week_number,
+            now=clock.now(),
         )
-    async with sessionmaker() as session, session.begin():
-        again = await service.open_thread(
-            session, viewer=viewer, program_slug="disc", week_number=2, now=clock.now()
-        )
+
+    first = await open_week(2)
+    again = await open_week(2)
 
     assert first.created
     assert not again.created
@@ -170,16 +174,15 @@ async def test_open_thread_creates_once_then_reads(sessionmaker, clock) -> None:
     assert (first.thread.title, first.thread.cohort_id) == ("Week 2: Week 2", cohort.id)
     assert first.thread.created_at == clock.now()
     with pytest.raises(DomainError) as missing:
-        async with sessionmaker() as session, session.begin():
-            await service.open_thread(
-                session, viewer=viewer, program_slug="disc", week_number=3, now=clock.now()
-            )
-    assert (missing.value.code, missing.value.details) == ("NOT_FOUND", {"field": "weekNumber"})
+        await open_week(3)
+    # The field is its own attribute now; nothing else is left in the details.
+    error = missing.value
+    assert (error.code, error.field, error.details) == (Code.NOT_FOUND, "weekNumber", {})
 
 
 @pytest.mark.mysql_only
 async def test_losing_the_create_race_rereads_the_winners_thread(
-    sessionmaker, clock, is_mysql
+    sessionmaker, cache, clock, is_mysql
 ) -> None:
     """The loser's snapshot predates the winner's commit: only a locking read can see it."""
     if not is_mysql:
@@ -190,15 +193,20 @@ async def test_losing_the_create_race_rereads_the_winners_thread(
     viewer = Viewer(user_id=staff.id, roles=STAFF)
 
     async with sessionmaker() as loser, loser.begin():
-        access = await service._check_week_access(
+        access = await check_week_access(
             loser, viewer=viewer, program_slug="disc", week_number=1, now=clock.now()
         )
         assert access.thread is None
-        async with sessionmaker() as winner, winner.begin():
-            won = await service.open_thread(
-                winner, viewer=viewer, program_slug="disc", week_number=1, now=clock.now()
-            )
-        thread, created = await service._ensure_thread(
+        # The winner's unit of work commits before the loser tries to create the thread.
+        won = await open_thread(
+            sessionmaker,
+            cache=cache,
+            viewer=viewer,
+            program_slug="disc",
+            week_number=1,
+            now=clock.now(),
+        )
+        thread, created = await ensure_thread(
             loser, access, week_number=1, user_id=staff.id, now=clock.now()
         )
         assert not created
@@ -212,7 +220,7 @@ async def test_losing_the_create_race_rereads_the_winners_thread(
 
 @pytest.mark.mysql_only
 async def test_a_hundred_concurrent_first_opens_create_one_thread(
-    sessionmaker, clock, is_mysql
+    sessionmaker, cache, clock, is_mysql
 ) -> None:
     if not is_mysql:
         pytest.skip("real concurrency needs MariaDB")
@@ -222,10 +230,14 @@ async def test_a_hundred_concurrent_first_opens_create_one_thread(
     viewer = Viewer(user_id=staff.id, roles=STAFF)
 
     async def open_one():
-        async with sessionmaker() as session, session.begin():
-            return await service.open_thread(
-                session, viewer=viewer, program_slug="disc", week_number=1, now=clock.now()
-            )
+        return await open_thread(
+            sessionmaker,
+            cache=cache,
+            viewer=viewer,
+            program_slug="disc",
+            week_number=1,
+            now=clock.now(),
+        )
 
     opened = await asyncio.gather(*(open_one() for _ in range(100)))
 

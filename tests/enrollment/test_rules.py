@@ -7,15 +7,46 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from edxelera_gql.catalog.read_models import ProgramFacts
 from edxelera_gql.enrollment import rules
-from edxelera_gql.enrollment.rules import Eligibility, ProgramWindow, eligibility
+from edxelera_gql.enrollment.rules import Eligibility, eligibility
 
 START = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)
 SECOND = timedelta(seconds=1)
 REGULAR_CLOSE = START - timedelta(hours=48)
 
+
+def window(
+    *,
+    published: bool,
+    start_at: datetime,
+    end_at: datetime,
+    close_hours_before_start: int,
+    late_join_enabled: bool,
+    late_join_days: int,
+    week_two_release_at: datetime | None,
+) -> ProgramFacts:
+    """A program with the window facts given; eligibility ignores the other fields."""
+    return ProgramFacts(
+        id=1,
+        slug="window",
+        title="Window",
+        description="",
+        start_at=start_at,
+        end_at=end_at,
+        timezone="UTC",
+        late_join_enabled=late_join_enabled,
+        late_join_days=late_join_days,
+        enrollment_close_hours_before_start=close_hours_before_start,
+        published=published,
+        price_minor=500_000,
+        currency="NGN",
+        week_two_release_at=week_two_release_at,
+    )
+
+
 # Six weekly weeks: week 2 opens 7 days after the start, the default late-join length.
-WEEKLY = ProgramWindow(
+WEEKLY = window(
     published=True,
     start_at=START,
     end_at=START + timedelta(weeks=6),
@@ -27,7 +58,7 @@ WEEKLY = ProgramWindow(
 LATE = replace(WEEKLY, late_join_enabled=True)
 
 
-def check(now: datetime, program: ProgramWindow = WEEKLY, *, status: str | None = None):
+def check(now: datetime, program: ProgramFacts = WEEKLY, *, status: str | None = None):
     return eligibility(now, program, signed_in=True, enrollment_status=status)
 
 
@@ -49,7 +80,7 @@ def test_exactly_48_hours_before_start_opens_late_join_without_a_gap() -> None:
 
 
 def test_the_close_hours_come_from_the_program() -> None:
-    program = replace(WEEKLY, close_hours_before_start=2)
+    program = replace(WEEKLY, enrollment_close_hours_before_start=2)
     close = START - timedelta(hours=2)
     assert check(close - SECOND, program).allowed
     assert check(close, program).reason == "ENROLLMENT_CLOSED"
@@ -132,7 +163,7 @@ def test_only_an_active_enrollment_blocks(status: str | None) -> None:
 # -- signed-out viewers ----------------------------------------------------------------------------
 
 
-def anonymous(now: datetime, program: ProgramWindow = WEEKLY) -> Eligibility:
+def anonymous(now: datetime, program: ProgramFacts = WEEKLY) -> Eligibility:
     return eligibility(now, program, signed_in=False, enrollment_status=None)
 
 

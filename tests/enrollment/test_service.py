@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from edxelera_gql.auth.models import User
-from edxelera_gql.enrollment import service
 from edxelera_gql.enrollment.models import Enrollment, PaymentTransaction
+from edxelera_gql.enrollment.payments import apply_refund, apply_verification
 from edxelera_gql.enrollment.paystack import Verification
+from edxelera_gql.enrollment.read_models import DUPLICATE, Applied, EventRecord
 from edxelera_gql.infra import versions
 from edxelera_gql.infra.cache import MemoryCache
 from tests.support.factories import make_program
@@ -78,12 +79,10 @@ async def test_applying_the_same_success_twice_changes_nothing_the_second_time(
     # for the app but would blur what this test counts.
     cache = MemoryCache()
     user_id, cohort_id = await setup_payment(sessionmaker)
-    async with sessionmaker() as session:
-        first = await service.apply_verification(session, verification=paid(), now=NOW, cache=cache)
-    async with sessionmaker() as session:
-        second = await service.apply_verification(
-            session, verification=paid(), now=NOW.replace(hour=11), cache=cache
-        )
+    first = await apply_verification(sessionmaker, verification=paid(), now=NOW, cache=cache)
+    second = await apply_verification(
+        sessionmaker, verification=paid(), now=NOW.replace(hour=11), cache=cache
+    )
     assert (first.changed, first.outcome) == (True, "success")
     assert (second.changed, second.outcome) == (False, "unchanged:success")
     enrollment = await enrollment_of(sessionmaker, user_id, cohort_id)
@@ -101,12 +100,10 @@ async def test_a_mismatch_is_final_and_a_later_matching_answer_does_not_open_acc
     sessionmaker, cache
 ) -> None:
     user_id, cohort_id = await setup_payment(sessionmaker)
-    async with sessionmaker() as session:
-        mismatch = await service.apply_verification(
-            session, verification=paid(amount=PRICE - 1), now=NOW, cache=cache
-        )
-    async with sessionmaker() as session:
-        later = await service.apply_verification(session, verification=paid(), now=NOW, cache=cache)
+    mismatch = await apply_verification(
+        sessionmaker, verification=paid(amount=PRICE - 1), now=NOW, cache=cache
+    )
+    later = await apply_verification(sessionmaker, verification=paid(), now=NOW, cache=cache)
     assert mismatch.outcome == "amount_mismatch"
     assert later.outcome == "unchanged:amount_mismatch"
     assert (await enrollment_of(sessionmaker, user_id, cohort_id)).status == "pending_payment"
@@ -118,42 +115,35 @@ async def test_refunding_a_second_payment_leaves_the_access_the_first_granted(
     first, second = "edx-1111111111111111", "edx-2222222222222222"
     user_id, cohort_id = await setup_payment(sessionmaker, references=(first, second))
     for reference in (first, second):
-        async with sessionmaker() as session:
-            await service.apply_verification(
-                session, verification=paid(reference), now=NOW, cache=cache
-            )
+        await apply_verification(sessionmaker, verification=paid(reference), now=NOW, cache=cache)
     enrollment = await enrollment_of(sessionmaker, user_id, cohort_id)
     assert (enrollment.status, enrollment.payment_reference) == ("active", second)
 
-    def record(reference: str) -> service.EventRecord:
-        return service.EventRecord(
+    def record(reference: str) -> EventRecord:
+        return EventRecord(
             "refund.processed", f"refund.processed:{reference}:processed", reference, "{}", NOW
         )
 
-    async with sessionmaker() as session:
-        refunded = await service.apply_refund(
-            session, reference=first, now=NOW, cache=cache, record=record(first)
-        )
+    refunded = await apply_refund(
+        sessionmaker, reference=first, now=NOW, cache=cache, record=record(first)
+    )
     assert refunded.outcome == "reversed"
     assert (await enrollment_of(sessionmaker, user_id, cohort_id)).status == "active"
-    async with sessionmaker() as session:
-        refunded = await service.apply_refund(
-            session, reference=second, now=NOW, cache=cache, record=record(second)
-        )
+    refunded = await apply_refund(
+        sessionmaker, reference=second, now=NOW, cache=cache, record=record(second)
+    )
     assert (await enrollment_of(sessionmaker, user_id, cohort_id)).status == "refunded"
-    async with sessionmaker() as session:
-        duplicate = await service.apply_refund(
-            session, reference=second, now=NOW, cache=cache, record=record(second)
-        )
-    assert duplicate == service.DUPLICATE
+    duplicate = await apply_refund(
+        sessionmaker, reference=second, now=NOW, cache=cache, record=record(second)
+    )
+    assert duplicate == DUPLICATE
 
 
 async def test_a_success_for_a_missing_enrollment_creates_it_active(sessionmaker, cache) -> None:
     user_id, cohort_id = await setup_payment(sessionmaker)
     async with sessionmaker() as session, session.begin():
         await session.delete(await enrollment_of(sessionmaker, user_id, cohort_id))
-    async with sessionmaker() as session:
-        await service.apply_verification(session, verification=paid(), now=NOW, cache=cache)
+    await apply_verification(sessionmaker, verification=paid(), now=NOW, cache=cache)
     enrollment = await enrollment_of(sessionmaker, user_id, cohort_id)
     assert (enrollment.status, enrollment.source) == ("active", "paystack")
 
@@ -172,11 +162,8 @@ async def test_a_verification_waits_for_the_row_and_sees_the_committed_outcome(
             await holder.scalars(select(PaymentTransaction).with_for_update())
         ).one()  # the row is now held
 
-        async def apply() -> service.Applied:
-            async with sessionmaker() as session:
-                return await service.apply_verification(
-                    session, verification=paid(), now=NOW, cache=cache
-                )
+        async def apply() -> Applied:
+            return await apply_verification(sessionmaker, verification=paid(), now=NOW, cache=cache)
 
         waiting = [asyncio.create_task(apply()) for _ in range(5)]
         await asyncio.sleep(0.3)

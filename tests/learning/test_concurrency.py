@@ -1,6 +1,7 @@
 """Completions racing each other on MariaDB: exact counts, each certificate exactly once.
 
-Every call runs on its own session and transaction, as concurrent requests do.
+Every call runs on its own session and transaction (``complete_lesson`` opens its own unit of
+work), as concurrent requests do.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from edxelera_gql.auth.models import User
 from edxelera_gql.auth.viewer import Viewer
 from edxelera_gql.certificates.models import Certificate
-from edxelera_gql.learning import service
+from edxelera_gql.infra.cache import Cache
+from edxelera_gql.learning import completion
 from edxelera_gql.learning.models import CourseProgress, LessonProgress
+from edxelera_gql.learning.read_models import Completion
 from tests.support.learning import Program, build_program, course_lessons
 from tests.support.users import enroll
 
@@ -45,12 +48,13 @@ async def _students(
     return [Viewer(user_id=u.id, roles=frozenset({"student"})) for u in users]
 
 
-async def _complete(sessionmaker, viewer: Viewer, course: str, lesson: str):
-    async with sessionmaker() as session, session.begin():
-        outcome = await service.complete_lesson(
-            session, viewer=viewer, course_slug=course, lesson_slug=lesson, now=NOW
-        )
-    assert isinstance(outcome, service.Completion), outcome
+async def _complete(
+    sessionmaker, cache: Cache, viewer: Viewer, course: str, lesson: str
+) -> Completion:
+    outcome = await completion.complete_lesson(
+        sessionmaker, cache=cache, viewer=viewer, course_slug=course, lesson_slug=lesson, now=NOW
+    )
+    assert isinstance(outcome, Completion), outcome
     return outcome
 
 
@@ -63,13 +67,15 @@ async def _certificates(sessionmaker, user_id: int) -> list[str]:
         )
 
 
-async def test_fifty_simultaneous_completions_of_one_lesson_leave_one_row(sessionmaker) -> None:
+async def test_fifty_simultaneous_completions_of_one_lesson_leave_one_row(
+    sessionmaker, cache
+) -> None:
     async with sessionmaker() as session, session.begin():
         p = await build_program(session, slug="fifty", courses=1, weeks=2, lessons_per_week=2)
     (viewer,) = await _students(sessionmaker, p, 1)
 
     outcomes = await asyncio.gather(
-        *[_complete(sessionmaker, viewer, p.course(0), "w1-l0") for _ in range(50)]
+        *[_complete(sessionmaker, cache, viewer, p.course(0), "w1-l0") for _ in range(50)]
     )
 
     assert {(o.progress.completed_lessons, o.progress.total_lessons) for o in outcomes} == {(1, 4)}
@@ -85,7 +91,7 @@ async def test_fifty_simultaneous_completions_of_one_lesson_leave_one_row(sessio
 
 @pytest.mark.parametrize("calls_per_lesson", [1, 3])
 async def test_the_last_two_lessons_of_a_course_at_once_issue_one_course_certificate(
-    sessionmaker, calls_per_lesson: int
+    sessionmaker, cache, calls_per_lesson: int
 ) -> None:
     async with sessionmaker() as session, session.begin():
         p = await build_program(session, slug="pair", courses=1, weeks=2, lessons_per_week=2)
@@ -93,14 +99,14 @@ async def test_the_last_two_lessons_of_a_course_at_once_issue_one_course_certifi
     students = await _students(sessionmaker, p, 6)
     for viewer in students:
         for slug in slugs[:2]:
-            await _complete(sessionmaker, viewer, p.course(0), slug)
+            await _complete(sessionmaker, cache, viewer, p.course(0), slug)
 
     # Every student finishes the last two lessons at once.
     rounds = await asyncio.gather(
         *[
             asyncio.gather(
                 *[
-                    _complete(sessionmaker, v, p.course(0), slug)
+                    _complete(sessionmaker, cache, v, p.course(0), slug)
                     for slug in slugs[2:] * calls_per_lesson
                 ]
             )
@@ -130,7 +136,7 @@ async def test_the_last_two_lessons_of_a_course_at_once_issue_one_course_certifi
 # repeated calls show a doubled one.
 @pytest.mark.parametrize("calls_per_lesson", [1, 3])
 async def test_finishing_two_courses_at_once_issues_one_program_certificate(
-    sessionmaker, calls_per_lesson: int
+    sessionmaker, cache, calls_per_lesson: int
 ) -> None:
     async with sessionmaker() as session, session.begin():
         p = await build_program(session, slug="both", courses=2, weeks=2, lessons_per_week=2)
@@ -138,13 +144,13 @@ async def test_finishing_two_courses_at_once_issues_one_program_certificate(
     students = await _students(sessionmaker, p, 10)
     for viewer in students:
         for c in (0, 1):
-            await _complete(sessionmaker, viewer, p.course(c), slugs[c][0])
+            await _complete(sessionmaker, cache, viewer, p.course(c), slugs[c][0])
 
     rounds = await asyncio.gather(
         *[
             asyncio.gather(
                 *[
-                    _complete(sessionmaker, v, p.course(c), slugs[c][1])
+                    _complete(sessionmaker, cache, v, p.course(c), slugs[c][1])
                     for c in (0, 1)
                     for _ in range(calls_per_lesson)
                 ]
@@ -162,7 +168,7 @@ async def test_finishing_two_courses_at_once_issues_one_program_certificate(
 
 
 async def test_students_completing_at_the_same_time_do_not_block_each_other(
-    sessionmaker,
+    sessionmaker, cache
 ) -> None:
     async with sessionmaker() as session, session.begin():
         p = await build_program(session, slug="crowd", courses=2, weeks=2, lessons_per_week=3)
@@ -171,7 +177,7 @@ async def test_students_completing_at_the_same_time_do_not_block_each_other(
 
     async def study(viewer: Viewer) -> None:
         for course, slug in lessons:
-            await _complete(sessionmaker, viewer, course, slug)
+            await _complete(sessionmaker, cache, viewer, course, slug)
 
     # 20 students, 6 lessons each, all at once: no deadlock, no lost update.
     await asyncio.wait_for(asyncio.gather(*[study(v) for v in students]), timeout=60)

@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import pytest
 
+from edxelera_gql.errors import Code
 from edxelera_gql.learning import rules
-from edxelera_gql.learning.rules import LessonAccess, LessonStatus, LiveSessionStatus, LockReason
+from edxelera_gql.learning.rules import LessonAccess, LessonStatus, LiveSessionStatus
 
 RELEASE = datetime(2027, 3, 8, 8, 0, tzinfo=UTC)
 BEFORE = RELEASE - timedelta(microseconds=1)
@@ -44,14 +45,14 @@ def test_available_once_released_and_completed_once_done() -> None:
 
 def test_week_not_released_until_the_exact_release_instant() -> None:
     assert access(now=BEFORE) == LessonAccess(
-        LessonStatus.LOCKED, LockReason.WEEK_NOT_RELEASED, unlocks_at=RELEASE
+        LessonStatus.LOCKED, Code.WEEK_NOT_RELEASED, unlocks_at=RELEASE
     )
     assert access(now=RELEASE).status is LessonStatus.AVAILABLE
 
 
 def test_not_enrolled_comes_before_release_and_prerequisites() -> None:
     locked = access(now=BEFORE, enrolled=False, prerequisites=(7,))
-    assert locked == LessonAccess(LessonStatus.LOCKED, LockReason.NOT_ENROLLED)
+    assert locked == LessonAccess(LessonStatus.LOCKED, Code.NOT_ENROLLED)
     assert locked.unlocks_at is None
     assert not locked.is_open
 
@@ -59,7 +60,7 @@ def test_not_enrolled_comes_before_release_and_prerequisites() -> None:
 def test_missing_prerequisites_listed_in_the_lessons_order() -> None:
     locked = access(prerequisites=(9, 4, 6), completed=frozenset({4}))
     assert locked.status is LessonStatus.LOCKED
-    assert locked.lock_reason is LockReason.PREREQUISITES_INCOMPLETE
+    assert locked.lock_reason is Code.PREREQUISITES_INCOMPLETE
     assert locked.missing_prerequisite_ids == (9, 6)
     assert access(prerequisites=(9, 4), completed=frozenset({4, 9})).status is (
         LessonStatus.AVAILABLE
@@ -68,14 +69,14 @@ def test_missing_prerequisites_listed_in_the_lessons_order() -> None:
 
 def test_release_is_checked_before_prerequisites() -> None:
     locked = access(now=BEFORE, prerequisites=(2,))
-    assert locked.lock_reason is LockReason.WEEK_NOT_RELEASED
+    assert locked.lock_reason is Code.WEEK_NOT_RELEASED
     assert locked.missing_prerequisite_ids == ()
 
 
 def test_a_completed_lesson_whose_prerequisite_is_missing_is_locked() -> None:
     # The order of the rules: prerequisites are checked before "completed" (product.md).
     locked = access(prerequisites=(2,), completed=frozenset({1}))
-    assert locked.lock_reason is LockReason.PREREQUISITES_INCOMPLETE
+    assert locked.lock_reason is Code.PREREQUISITES_INCOMPLETE
 
 
 @pytest.mark.parametrize(

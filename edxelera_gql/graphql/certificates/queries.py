@@ -1,0 +1,62 @@
+"""`certificates`: the viewer's own certificates."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from edxelera_gql.auth.permissions import require_viewer
+from edxelera_gql.certificates import delivery, issuance
+from edxelera_gql.graphql.catalog.types import Course, Program
+from edxelera_gql.graphql.certificates.types import Certificate, CertificateVerification, SignedUrl
+from edxelera_gql.graphql.context import Context
+
+
+@strawberry.type
+class CertificateQuery:
+    @strawberry.field(description="The viewer's certificates, newest first.")
+    async def certificates(self, info: Info[Context, None]) -> list[Certificate]:
+        ctx = info.context
+        viewer = require_viewer(ctx.viewer)
+        async with ctx.sessionmaker() as session:
+            rows = await issuance.certificates_of_user(session, viewer.user_id)
+        return [
+            Certificate.build(
+                certificate,
+                course=Course.from_facts(course) if course else None,
+                program=Program.from_facts(program) if program else None,
+                public_base_url=ctx.settings.public_base_url,
+            )
+            for certificate, program, course in rows
+        ]
+
+    @strawberry.field(description="A short-lived signed URL to the viewer's certificate PDF.")
+    async def certificate_download(
+        self, info: Info[Context, None], certificate_id: strawberry.ID
+    ) -> SignedUrl:
+        ctx = info.context
+        viewer = require_viewer(ctx.viewer)
+        try:
+            certificate_pk = int(certificate_id)
+        except ValueError:
+            certificate_pk = 0  # unknown either way: NOT_FOUND below
+        # Renders and stores the PDF on first download (one renderer, no lock held).
+        signed = await delivery.download_url(
+            ctx.sessionmaker,
+            cache=ctx.cache,
+            certificate_id=certificate_pk,
+            user_id=viewer.user_id,
+            now=ctx.now(),
+            storage=ctx.storage,
+            signer=ctx.signer,
+            settings=ctx.settings,
+        )
+        return SignedUrl(url=signed.url, expires_at=signed.expires_at)
+
+    @strawberry.field(description="Public: checks a certificate by its number; null if unknown.")
+    async def verify_certificate(
+        self, info: Info[Context, None], certificate_number: str
+    ) -> CertificateVerification | None:
+        async with info.context.sessionmaker() as session:
+            details = await delivery.verify(session, certificate_number)
+        return CertificateVerification.from_details(details) if details else None

@@ -1,0 +1,43 @@
+"""Enrollment queries: `canEnroll` (signed-out viewers too) and `billingStatus`."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from edxelera_gql.auth.permissions import require_viewer
+from edxelera_gql.enrollment import billing, eligibility
+from edxelera_gql.graphql.context import Context
+from edxelera_gql.graphql.enrollment.types import BillingStatus, EnrollmentEligibility
+
+
+@strawberry.type
+class EnrollmentQuery:
+    @strawberry.field(
+        description="May the viewer enroll in the program now? Signed-out viewers get the window "
+        "facts too. Unknown programs are NOT_FOUND."
+    )
+    async def can_enroll(
+        self, info: Info[Context, None], program_slug: str
+    ) -> EnrollmentEligibility:
+        ctx = info.context
+        async with ctx.sessionmaker() as session:
+            verdict = await eligibility.can_enroll(
+                session, slug=program_slug, viewer=ctx.viewer, now=ctx.now()
+            )
+        return EnrollmentEligibility.from_rules(verdict)
+
+    @strawberry.field(description="The viewer's enrollment status and latest payment (signed in).")
+    async def billing_status(self, info: Info[Context, None], program_slug: str) -> BillingStatus:
+        ctx = info.context
+        viewer = require_viewer(ctx.viewer)
+        async with ctx.sessionmaker() as session:
+            answer = await billing.billing_status(
+                session,
+                slug=program_slug,
+                user_id=viewer.user_id,
+                include_unpublished=viewer.is_staff,
+                cache=ctx.cache,
+                ttl_seconds=ctx.settings.cache_ttl_seconds,
+            )
+        return BillingStatus.from_billing(answer)

@@ -1,0 +1,241 @@
+"""Lessons as one viewer sees them: the rows (one statement per kind, whatever the program's
+size), their prerequisites, and the pure rules applied to them.
+
+Shared by the read views (program home, week hub, course progress) and ``completeLesson``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
+
+from sqlalchemy import and_, false, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from edxelera_gql.catalog.models import Course, Lesson, LessonPrerequisite, Week
+from edxelera_gql.catalog.read_models import LessonRefFacts, WeekFacts
+from edxelera_gql.learning import rules
+from edxelera_gql.learning.models import LessonProgress
+from edxelera_gql.learning.read_models import CourseProgressFacts, LessonView, Standing, Validity
+
+
+class LessonColumns(NamedTuple):
+    """The lesson columns the views use; an ORM ``Lesson`` has the same attributes."""
+
+    id: int
+    course_id: int
+    week_id: int
+    slug: str
+    title: str
+    description: str
+    sort_order: int
+    duration_seconds: int
+    is_preview: bool
+    video_asset_id: int | None
+
+
+LESSON_COLUMNS = [getattr(Lesson, name) for name in LessonColumns._fields]
+
+
+@dataclass(frozen=True)
+class LessonRow:
+    lesson: LessonColumns | Lesson
+    week_number: int
+    release_at: datetime
+    completed_at: datetime | None
+
+
+async def lessons_of(
+    session: AsyncSession, *, user_id: int, cohort_id: int, week_id: int | None = None
+) -> list[LessonRow]:
+    """Lessons of the program (or of one week) with the viewer's completion time.
+
+    Plain columns, not ORM objects: a big program has hundreds of lessons, and building
+    identity-mapped objects for them costs more than the query.
+    """
+    query = (
+        select(
+            *LESSON_COLUMNS,
+            Week.week_number,
+            Week.release_at_utc,
+            LessonProgress.completed_at_utc,
+        )
+        .join(Week, Week.id == Lesson.week_id)
+        .outerjoin(
+            LessonProgress,
+            and_(LessonProgress.lesson_id == Lesson.id, LessonProgress.user_id == user_id),
+        )
+        .where(Week.cohort_id == cohort_id)
+    )
+    if week_id is not None:
+        query = query.where(Lesson.week_id == week_id)
+    width = len(LESSON_COLUMNS)
+    return [
+        LessonRow(LessonColumns(*row[:width]), *row[width:]) for row in await session.execute(query)
+    ]
+
+
+@dataclass(frozen=True)
+class Prerequisites:
+    by_lesson: dict[int, list[LessonRefFacts]]
+    completed_ids: set[int]  # prerequisites the viewer completed
+
+
+async def prerequisites_of(
+    session: AsyncSession,
+    *,
+    user_id: int | None,
+    lesson_ids: Iterable[int] | None = None,
+    **where: int,
+) -> Prerequisites:
+    """Prerequisites of the lessons selected by ``lesson_ids`` or by ``cohort_id``/``week_id``,
+    named as the client shows them, and whether the viewer completed each (none without a
+    viewer), in one statement."""
+    pre = aliased(Lesson)
+    pre_week = aliased(Week)
+    dependents = select(Lesson.id).join(Week, Week.id == Lesson.week_id)
+    if "cohort_id" in where:
+        dependents = dependents.where(Week.cohort_id == where["cohort_id"])
+    if "week_id" in where:
+        dependents = dependents.where(Lesson.week_id == where["week_id"])
+    if lesson_ids is not None:
+        dependents = dependents.where(Lesson.id.in_(list(lesson_ids)))
+    rows = await session.execute(
+        select(
+            LessonPrerequisite.lesson_id,
+            pre.id,
+            pre.slug,
+            pre.title,
+            Course.slug,
+            pre_week.week_number,
+            LessonProgress.id,
+        )
+        .join(pre, pre.id == LessonPrerequisite.prerequisite_lesson_id)
+        .join(Course, Course.id == pre.course_id)
+        .join(pre_week, pre_week.id == pre.week_id)
+        .outerjoin(
+            LessonProgress,
+            and_(
+                LessonProgress.lesson_id == pre.id,
+                LessonProgress.user_id == user_id if user_id is not None else false(),
+            ),
+        )
+        .where(LessonPrerequisite.lesson_id.in_(dependents))
+        .order_by(LessonPrerequisite.lesson_id, LessonPrerequisite.id)
+    )
+    by_lesson: dict[int, list[LessonRefFacts]] = defaultdict(list)
+    completed: set[int] = set()
+    for lesson_id, pre_id, slug, title, course_slug, week_number, progress_id in rows:
+        by_lesson[lesson_id].append(LessonRefFacts(pre_id, slug, title, course_slug, week_number))
+        if progress_id is not None:
+            completed.add(pre_id)
+    return Prerequisites(by_lesson, completed)
+
+
+# --- assembling -----------------------------------------------------------------------------
+
+
+def lesson_view(
+    row: LessonRow,
+    *,
+    prerequisites: Sequence[LessonRefFacts],
+    completed_ids: set[int],
+    standing: Standing,
+    now: datetime,
+) -> LessonView:
+    lesson = row.lesson
+    access = rules.lesson_access(
+        now=now,
+        lesson_id=lesson.id,
+        is_preview=lesson.is_preview,
+        release_at=row.release_at,
+        prerequisite_ids=[p.id for p in prerequisites],
+        is_enrolled=standing.is_enrolled,
+        is_staff=standing.is_staff,
+        completed_lesson_ids=completed_ids,
+    )
+    by_id = {p.id: p for p in prerequisites}
+    return LessonView(
+        id=lesson.id,
+        slug=lesson.slug,
+        title=lesson.title,
+        description=lesson.description,
+        course_id=lesson.course_id,
+        week_number=row.week_number,
+        sort_order=lesson.sort_order,
+        duration_seconds=lesson.duration_seconds,
+        is_preview=lesson.is_preview,
+        has_video=lesson.video_asset_id is not None,
+        status=access.status,
+        lock_reason=access.lock_reason,
+        unlocks_at=access.unlocks_at,
+        missing_prerequisites=tuple(by_id[i] for i in access.missing_prerequisite_ids),
+        completed_at=row.completed_at if access.status is rules.LessonStatus.COMPLETED else None,
+    )
+
+
+def in_hub_order(rows: Iterable[LessonRow], course_ids: Sequence[int]) -> list[LessonRow]:
+    """Week, then the course's place in the program, then the lesson's sort order."""
+    place = {course_id: i for i, course_id in enumerate(course_ids)}
+    return sorted(
+        rows,
+        key=lambda r: (
+            r.week_number,
+            place.get(r.lesson.course_id, len(place)),
+            r.lesson.sort_order,
+            r.lesson.id,
+        ),
+    )
+
+
+def course_progress(course_id: int, rows: Sequence[LessonRow]) -> CourseProgressFacts:
+    """Counts from the lessons as they are now (an import may have added some)."""
+    times = [r.completed_at for r in rows if r.completed_at is not None]
+    return progress_facts(
+        course_id, total=len(rows), done=len(times), last=max(times, default=None)
+    )
+
+
+def progress_facts(
+    course_id: int, *, total: int, done: int, last: datetime | None
+) -> CourseProgressFacts:
+    """A course is complete from the moment its last remaining lesson was completed."""
+    complete = rules.is_course_complete(done, total)
+    return CourseProgressFacts(
+        course_id=course_id,
+        completed_lessons=done,
+        total_lessons=total,
+        percent_complete=rules.percent_complete(done, total),
+        completed_at=last if complete else None,
+    )
+
+
+def validity(now: datetime, weeks: Iterable[WeekFacts]) -> Validity:
+    instants = [t for week in weeks for t in week.boundaries()]
+    return Validity(computed_at=now, valid_until=rules.next_boundary(now, instants))
+
+
+async def course_counts(
+    session: AsyncSession, *, user_id: int, course_id: int
+) -> tuple[int, int, datetime | None]:
+    """Lessons of the course, how many the user completed, and the last completion time."""
+    total, done, last = (
+        await session.execute(
+            select(
+                func.count(Lesson.id),
+                func.count(LessonProgress.id),
+                func.max(LessonProgress.completed_at_utc),
+            )
+            .select_from(Lesson)
+            .outerjoin(
+                LessonProgress,
+                and_(LessonProgress.lesson_id == Lesson.id, LessonProgress.user_id == user_id),
+            )
+            .where(Lesson.course_id == course_id)
+        )
+    ).one()
+    return total, done, last

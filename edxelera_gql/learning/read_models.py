@@ -1,0 +1,124 @@
+"""What program home, week hub, course progress and a completion show, as frozen values.
+
+The services build these from the database (with the catalog's, enrollment's and
+certificates' read models inside); the cache stores them as JSON (``infra.json_codec``); the
+GraphQL layer turns them into types. Values that depend on the viewer and on time (lesson
+statuses) are computed when the model is built, which is why a cached one is only valid
+until the next schedule boundary (``Validity``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from edxelera_gql.catalog.read_models import CourseFacts, LessonRefFacts, ProgramFacts, WeekFacts
+from edxelera_gql.certificates.read_models import CertificateFacts
+from edxelera_gql.enrollment.read_models import EnrollmentFacts
+from edxelera_gql.errors import Code
+from edxelera_gql.learning.rules import LessonStatus
+
+
+@dataclass(frozen=True)
+class LessonView:
+    """A lesson as one viewer sees it when the model was built."""
+
+    id: int
+    slug: str
+    title: str
+    description: str
+    course_id: int
+    week_number: int
+    sort_order: int
+    duration_seconds: int
+    is_preview: bool
+    has_video: bool
+    status: LessonStatus
+    lock_reason: Code | None
+    unlocks_at: datetime | None
+    missing_prerequisites: tuple[LessonRefFacts, ...]
+    completed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CourseProgressFacts:
+    course_id: int
+    completed_lessons: int
+    total_lessons: int
+    percent_complete: Decimal
+    completed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class WeekCounts:
+    week_id: int
+    lesson_count: int
+    completed_count: int
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Who looked: the answer differs for staff and for students of the program."""
+
+    user_id: int
+    is_enrolled: bool
+    is_staff: bool
+
+
+@dataclass(frozen=True)
+class Validity:
+    """The answer holds from ``computed_at`` until ``valid_until`` (the next schedule boundary)."""
+
+    computed_at: datetime
+    valid_until: datetime | None
+
+    def holds_at(self, now: datetime) -> bool:
+        if now < self.computed_at:
+            return False  # a clock moved back may have crossed a boundary
+        return self.valid_until is None or now < self.valid_until
+
+
+@dataclass(frozen=True)
+class ProgramHomeData:
+    program: ProgramFacts
+    standing: Standing
+    enrollment: EnrollmentFacts | None
+    courses: tuple[CourseFacts, ...]
+    progress: tuple[CourseProgressFacts, ...]
+    weeks: tuple[WeekFacts, ...]
+    week_counts: tuple[WeekCounts, ...]
+    next_lesson: LessonView | None
+    certificates: tuple[CertificateFacts, ...]
+    validity: Validity
+
+
+@dataclass(frozen=True)
+class WeekHubData:
+    program: ProgramFacts
+    standing: Standing
+    courses: tuple[CourseFacts, ...]
+    weeks: tuple[WeekFacts, ...]  # all weeks of the program, for `program { weeks }`
+    week: WeekFacts
+    counts: WeekCounts
+    lessons: tuple[LessonView, ...]
+    validity: Validity
+
+
+@dataclass(frozen=True)
+class CourseProgressData:
+    program: ProgramFacts
+    course: CourseFacts
+    progress: CourseProgressFacts
+    certificate: CertificateFacts | None
+
+
+@dataclass(frozen=True)
+class Completion:
+    program: ProgramFacts
+    course: CourseFacts
+    lesson: LessonView
+    progress: CourseProgressFacts
+    course_certificate: CertificateFacts | None
+    issued: tuple[CertificateFacts, ...]
+    changed: bool  # something was written: cached answers of this viewer are stale

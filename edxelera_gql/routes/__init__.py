@@ -1,0 +1,1 @@
+"""Plain Starlette routes beside /graphql: health, the Paystack webhook, the callback, /cdn."""

@@ -1,0 +1,131 @@
+"""The structure the README promises: no import cycles between the packages, units small
+enough to read, domains free of GraphQL, one exception for expected failures.
+
+`make lint` checks the finer layering with import-linter (pyproject.toml); this test keeps the
+basic promises visible in the suite and prints the numbers the consolidation is judged by.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import grimp
+
+PACKAGE = Path(__file__).resolve().parents[2] / "edxelera_gql"
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 60
+# A longer function says why within its first lines, e.g. "# Long because ...".
+REASON = "long because"
+
+
+def _top_level_units() -> list[str]:
+    graph = grimp.build_graph("edxelera_gql")
+    return sorted({".".join(m.split(".")[:2]) for m in graph.modules if m.count(".") >= 1})
+
+
+def _package_cycles() -> list[list[str]]:
+    graph = grimp.build_graph("edxelera_gql")
+    units = _top_level_units()
+    edges = {
+        a: {
+            b
+            for b in units
+            if a != b and graph.direct_import_exists(importer=a, imported=b, as_packages=True)
+        }
+        for a in units
+    }
+    # Tarjan's strongly connected components: any component of two or more is a cycle.
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in edges[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for unit in units:
+        if unit not in index:
+            visit(unit)
+    return cycles
+
+
+def test_no_import_cycles_between_packages() -> None:
+    assert _package_cycles() == []
+
+
+def _sources() -> list[tuple[Path, str]]:
+    return [(p, p.read_text()) for p in sorted(PACKAGE.rglob("*.py"))]
+
+
+def test_no_module_over_the_limit() -> None:
+    long = {
+        str(p.relative_to(PACKAGE)): n
+        for p, text in _sources()
+        if (n := len(text.splitlines())) > MAX_MODULE_LINES
+    }
+    assert long == {}
+
+
+def test_long_functions_say_why() -> None:
+    unexplained = []
+    for path, text in _sources():
+        lines = text.splitlines()
+        for node in ast.walk(ast.parse(text)):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            length = (node.end_lineno or node.lineno) - node.lineno + 1
+            if length <= MAX_FUNCTION_LINES:
+                continue
+            head = "\n".join(lines[node.lineno - 1 : node.body[0].lineno + 3]).lower()
+            if REASON not in head:
+                unexplained.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name}")
+    assert unexplained == []
+
+
+def test_domains_do_not_import_graphql() -> None:
+    domains = ("auth", "catalog", "certificates", "discussion", "enrollment", "learning")
+    offenders = [
+        str(p.relative_to(PACKAGE))
+        for p, text in _sources()
+        if p.relative_to(PACKAGE).parts[0] in domains and "strawberry" in text
+    ]
+    assert offenders == []
+
+
+def test_one_exception_type_for_expected_failures() -> None:
+    """Only ``errors.DomainError`` (and the Paystack client's transport errors, which services
+    translate) subclass Exception in the package."""
+    defined = sorted(
+        f"{p.relative_to(PACKAGE)}:{node.name}"
+        for p, text in _sources()
+        for node in ast.walk(ast.parse(text))
+        if isinstance(node, ast.ClassDef)
+        and any(
+            getattr(b, "id", getattr(b, "attr", "")).endswith(("Error", "Exception"))
+            for b in node.bases
+        )
+    )
+    assert defined == [
+        "auth/tokens.py:InvalidToken",
+        "catalog/content/problems.py:ContentRejected",
+        "enrollment/paystack.py:PaystackRejected",
+        "enrollment/paystack.py:PaystackUnavailable",
+        "errors.py:DomainError",
+    ]
