@@ -11,7 +11,7 @@ import pytest
 from starlette.applications import Starlette
 
 from edxelera_gql.auth.permissions import active_enrollment
-from edxelera_gql.enrollment.sandbox import PaystackSandbox
+from edxelera_gql.paystack_sandbox import PaystackSandbox
 from tests.support.factories import make_program
 from tests.support.paystack import (  # noqa: F401  (fixtures: app, paystack, paystack_server)
     _paystack_app_fixture,
