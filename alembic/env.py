@@ -10,8 +10,8 @@ from sqlalchemy.pool import NullPool
 
 from alembic import context
 from edxelera_gql.db.engine import create_engine
-from edxelera_gql.tables import metadata
 from edxelera_gql.settings import Settings
+from edxelera_gql.tables import metadata
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logging", True):

@@ -30,7 +30,7 @@ from edxelera_gql.auth.viewer import Viewer
 from edxelera_gql.catalog.models import Cohort
 from edxelera_gql.db import migrations
 from edxelera_gql.enrollment import checkout
-from edxelera_gql.enrollment.sandbox import PaystackSandbox
+from edxelera_gql.paystack_sandbox import PaystackSandbox
 from edxelera_gql.settings import Settings
 
 SECRET = "sk_test_bench_" + "b" * 30

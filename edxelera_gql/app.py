@@ -20,7 +20,6 @@ from edxelera_gql.auth.tokens import TokenCodec
 from edxelera_gql.clock import Clock, SystemClock
 from edxelera_gql.db.engine import create_engine, create_sessionmaker
 from edxelera_gql.enrollment.paystack import PaystackClient
-from edxelera_gql.enrollment.sandbox import PaystackSandbox
 from edxelera_gql.graphql.schema import build_schema
 from edxelera_gql.graphql.view import GraphQLView
 from edxelera_gql.infra.cache import create_cache
@@ -28,6 +27,7 @@ from edxelera_gql.infra.cloudfront import create_signer
 from edxelera_gql.infra.http import BodySizeLimitMiddleware, RequestIdMiddleware
 from edxelera_gql.infra.logging import configure_logging
 from edxelera_gql.infra.storage import LocalStorage, Storage, create_storage
+from edxelera_gql.paystack_sandbox import PaystackSandbox
 from edxelera_gql.routes.cdn import serve_cdn
 from edxelera_gql.routes.paystack_webhook import payment_callback_page, paystack_webhook
 from edxelera_gql.settings import (

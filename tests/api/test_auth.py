@@ -3,7 +3,6 @@ suspension, rate limits, input validation and no account enumeration."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import hmac

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from edxelera_gql.enrollment.models import PaymentEvent
 from edxelera_gql.enrollment.paystack import sign
-from edxelera_gql.enrollment.sandbox import PaystackSandbox
+from edxelera_gql.paystack_sandbox import PaystackSandbox
 from tests.support.factories import make_program
 from tests.support.paystack import (  # noqa: F401  (fixtures: app, paystack, paystack_server)
     TEST_PAYSTACK_SECRET,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from edxelera_gql.auth import permissions
-from edxelera_gql.enrollment import access
 from edxelera_gql.auth.viewer import Viewer
+from edxelera_gql.enrollment import access
 from edxelera_gql.errors import DomainError
 from tests.support.factories import make_program
 from tests.support.users import create_account, enroll

@@ -6,7 +6,6 @@ import asyncio
 import io
 from datetime import UTC, datetime
 
-import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 

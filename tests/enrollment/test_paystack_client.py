@@ -14,7 +14,7 @@ from edxelera_gql.enrollment.paystack import (
     PaystackRejected,
     PaystackUnavailable,
 )
-from edxelera_gql.enrollment.sandbox import PaystackSandbox
+from edxelera_gql.paystack_sandbox import PaystackSandbox
 from tests.support.paystack import TEST_PAYSTACK_SECRET, SandboxServer
 
 

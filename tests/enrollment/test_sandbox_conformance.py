@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from edxelera_gql.enrollment.paystack import PaystackClient
-from edxelera_gql.enrollment.sandbox import PaystackSandbox
+from edxelera_gql.paystack_sandbox import PaystackSandbox
 from tests.support.paystack import TEST_PAYSTACK_SECRET, SandboxServer
 
 SPEC = yaml.safe_load((Path(__file__).parent / "data" / "paystack_openapi_subset.yaml").read_text())

@@ -28,7 +28,7 @@ from starlette.types import ASGIApp
 from edxelera_gql.app import create_app
 from edxelera_gql.auth.models import RefreshToken
 from edxelera_gql.enrollment.models import Enrollment, PaymentEvent, PaymentTransaction
-from edxelera_gql.enrollment.sandbox import PaystackSandbox
+from edxelera_gql.paystack_sandbox import PaystackSandbox
 from edxelera_gql.settings import Settings
 from tests.support.clock import MovableClock
 

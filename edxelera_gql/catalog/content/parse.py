@@ -35,7 +35,7 @@ class _ContentLoader(_BaseLoader):  # type: ignore[valid-type, misc]
                     key_node.start_mark,
                 )
             seen.add(ident)
-        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+        return super().construct_mapping(node, deep=deep)
 
 
 _ContentLoader.yaml_implicit_resolvers = {
