@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from edxelera_gql.errors import Code, DomainError
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -18,12 +20,12 @@ class Problem:
         return f"{self.path}: {self.message}" if self.path else self.message
 
 
-class ContentRejected(Exception):
-    """The document was refused as a whole; ``problems`` lists every reason."""
+class ContentRejected(DomainError):
+    """The document was refused as a whole (INVALID_INPUT); ``problems`` lists every reason."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: list[Problem] = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+        super().__init__(Code.INVALID_INPUT, "\n".join(str(p) for p in self.problems))
 
 
 class Problems:
