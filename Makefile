@@ -23,9 +23,11 @@ run: install  ## serve on http://127.0.0.1:8000/graphql (migrates and loads demo
 test: install  ## MariaDB + Redis when TEST_DATABASE_URL / REDIS_URL are set, else SQLite + in-process
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: install
+lint: install  ## ruff, the import layering contracts (pyproject.toml) and mypy on the package
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .
@@ -44,4 +46,4 @@ seed-demo: install
 	$(BIN)/python -m edxelera_gql seed-demo
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .import_linter_cache
