@@ -10,6 +10,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 
+from edxelera_gql.certificates.enums import CertificateType
 from edxelera_gql.certificates.pdf import CertificateContent, render_certificate
 from edxelera_gql.infra.cloudfront import create_signer
 from edxelera_gql.settings import Settings
@@ -43,7 +44,7 @@ def main() -> None:
     )
     content = CertificateContent(
         holder_name="Adaeze Okonkwo",
-        kind="course",
+        kind=CertificateType.COURSE,
         title="SQL Foundations",
         program_title="Data Analytics Bootcamp (March 2027)",
         program_start=datetime(2027, 3, 1, tzinfo=UTC),

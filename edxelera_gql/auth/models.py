@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from edxelera_gql.auth.enums import UserStatus
 from edxelera_gql.db.base import Base, BigIntId, IdMixin, TimestampMixin, UTCDateTime
 
 
@@ -23,7 +24,7 @@ class User(IdMixin, TimestampMixin, Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     full_name: Mapped[str] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(16), default="active")
+    status: Mapped[str] = mapped_column(String(16), default=UserStatus.ACTIVE.value)
 
 
 class UserRole(Base):

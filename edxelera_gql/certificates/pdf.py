@@ -13,6 +13,8 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen import canvas
 
+from edxelera_gql.certificates.enums import CertificateType
+
 INK = HexColor("#1F2A44")
 ACCENT = HexColor("#2F6FED")
 
@@ -20,7 +22,7 @@ ACCENT = HexColor("#2F6FED")
 @dataclass(frozen=True)
 class CertificateContent:
     holder_name: str
-    kind: str  # "course" or "program"
+    kind: CertificateType
     title: str  # course or program title
     program_title: str
     program_start: datetime
@@ -69,13 +71,13 @@ def render_certificate(content: CertificateContent) -> bytes:
     c.drawCentredString(width / 2, height - 230, content.holder_name)
 
     c.setFont("Helvetica", 14)
-    what = "the course" if content.kind == "course" else "the program"
+    what = "the course" if content.kind == CertificateType.COURSE else "the program"
     c.drawCentredString(width / 2, height - 270, f"has successfully completed {what}")
     size = _fit(c, content.title, "Helvetica-Bold", 22, width - 160)
     c.setFont("Helvetica-Bold", size)
     c.drawCentredString(width / 2, height - 305, content.title)
     c.setFont("Helvetica", 12)
-    if content.kind == "course":
+    if content.kind == CertificateType.COURSE:
         c.drawCentredString(width / 2, height - 330, f"part of {content.program_title}")
     c.drawCentredString(
         width / 2,
