@@ -132,16 +132,6 @@ async def running_app(settings: Settings, clock: MovableClock) -> AsyncIterator[
         yield app
 
 
-@pytest.fixture(name="app")
-async def _paystack_app_fixture(
-    settings: Settings, clock: MovableClock, cache: Any, paystack_server: SandboxServer
-) -> AsyncIterator[Starlette]:
-    """Replaces the API tests' ``app``: the app talks to the loopback sandbox with the test key
-    (``cache`` is requested so Redis is flushed after the test)."""
-    async with running_app(paystack_settings(settings, paystack_server.url), clock) as app:
-        yield app
-
-
 # -- what Paystack and the payer do --------------------------------------------------------------
 
 

@@ -12,11 +12,8 @@ from edxelera_gql.enrollment.models import PaymentEvent
 from edxelera_gql.enrollment.paystack import sign
 from edxelera_gql.paystack_sandbox import PaystackSandbox
 from tests.support.factories import make_program
-from tests.support.paystack import (  # noqa: F401  (fixtures: app, paystack, paystack_server)
+from tests.support.paystack import (
     TEST_PAYSTACK_SECRET,
-    _paystack_app_fixture,
-    _paystack_fixture,
-    _paystack_server_fixture,
     deliver,
     payment_rows,
 )

@@ -10,10 +10,7 @@ import httpx
 import pytest
 
 from tests.support.factories import make_program
-from tests.support.paystack import (  # noqa: F401  (fixtures: app, paystack, paystack_server)
-    _paystack_app_fixture,
-    _paystack_fixture,
-    _paystack_server_fixture,
+from tests.support.paystack import (
     fresh_headers,
     payment_rows,
     paystack_settings,

@@ -15,10 +15,7 @@ from edxelera_gql.auth.models import RefreshToken
 from edxelera_gql.enrollment.access import active_enrollment
 from edxelera_gql.paystack_sandbox import PaystackSandbox
 from tests.support.factories import make_program
-from tests.support.paystack import (  # noqa: F401  (fixtures: app, paystack, paystack_server)
-    _paystack_app_fixture,
-    _paystack_fixture,
-    _paystack_server_fixture,
+from tests.support.paystack import (
     checkout,
     fresh_headers,
     payment_rows,

@@ -9,10 +9,7 @@ import pytest
 
 from edxelera_gql.infra import versions
 from tests.support.factories import make_program
-from tests.support.paystack import (  # noqa: F401  (fixtures: app, paystack, paystack_server)
-    _paystack_app_fixture,
-    _paystack_fixture,
-    _paystack_server_fixture,
+from tests.support.paystack import (
     deliver,
     payment_rows,
 )

@@ -1,0 +1,23 @@
+"""Payment tests: the API's ``app`` here talks to the loopback Paystack sandbox with the test
+key (the ``paystack_server`` and ``paystack`` fixtures come from ``tests.support.paystack``)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from starlette.applications import Starlette
+
+from edxelera_gql.settings import Settings
+from tests.support.clock import MovableClock
+from tests.support.paystack import SandboxServer, paystack_settings, running_app
+
+
+@pytest.fixture
+async def app(
+    settings: Settings, clock: MovableClock, cache: Any, paystack_server: SandboxServer
+) -> AsyncIterator[Starlette]:
+    """The app against the sandbox (``cache`` is requested so Redis is flushed after the test)."""
+    async with running_app(paystack_settings(settings, paystack_server.url), clock) as app:
+        yield app

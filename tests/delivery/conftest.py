@@ -1,1 +1,0 @@
-from tests.support.s3 import s3_endpoint, s3_env  # noqa: F401 - fixtures
