@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import and_, false, func, select
+from sqlalchemy import and_, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -104,7 +104,10 @@ async def prerequisites_of(
         dependents = dependents.where(Lesson.week_id == where["week_id"])
     if lesson_ids is not None:
         dependents = dependents.where(Lesson.id.in_(list(lesson_ids)))
-    rows = await session.execute(
+    # Without a viewer there is nothing to join: and_(..., false()) would fold into a bare
+    # FALSE and leave lesson_progress a cartesian product.
+    progress_column: Any = LessonProgress.id if user_id is not None else literal(None)
+    query = (
         select(
             LessonPrerequisite.lesson_id,
             pre.id,
@@ -112,20 +115,21 @@ async def prerequisites_of(
             pre.title,
             Course.slug,
             pre_week.week_number,
-            LessonProgress.id,
+            progress_column,
         )
         .join(pre, pre.id == LessonPrerequisite.prerequisite_lesson_id)
         .join(Course, Course.id == pre.course_id)
         .join(pre_week, pre_week.id == pre.week_id)
-        .outerjoin(
+    )
+    if user_id is not None:
+        query = query.outerjoin(
             LessonProgress,
-            and_(
-                LessonProgress.lesson_id == pre.id,
-                LessonProgress.user_id == user_id if user_id is not None else false(),
-            ),
+            and_(LessonProgress.lesson_id == pre.id, LessonProgress.user_id == user_id),
         )
-        .where(LessonPrerequisite.lesson_id.in_(dependents))
-        .order_by(LessonPrerequisite.lesson_id, LessonPrerequisite.id)
+    rows = await session.execute(
+        query.where(LessonPrerequisite.lesson_id.in_(dependents)).order_by(
+            LessonPrerequisite.lesson_id, LessonPrerequisite.id
+        )
     )
     by_lesson: dict[int, list[LessonRefFacts]] = defaultdict(list)
     completed: set[int] = set()
