@@ -6,7 +6,6 @@ import json
 
 from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from edxelera_gql.catalog.models import Cohort
 from edxelera_gql.catalog.read_models import ProgramFacts
@@ -61,15 +60,7 @@ async def billing_of(
         .where(Enrollment.user_id == user_id, Enrollment.cohort_id == program.id)
         .scalar_subquery()
     )
-    # An alias, so the subquery is not correlated with the outer query's payment_transactions.
-    inner = aliased(PaymentTransaction)
-    latest_id = (
-        select(inner.id)
-        .where(inner.user_id == user_id, inner.cohort_id == program.id)
-        .order_by(inner.created_at.desc(), inner.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    latest_id = rows.latest_transaction_id(user_id, program.id)
     # One row whatever exists: the program's, with the latest transaction joined if any.
     status, tx = (
         await session.execute(

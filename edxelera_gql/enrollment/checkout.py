@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import aliased
 
 from edxelera_gql.auth.viewer import Viewer
 from edxelera_gql.catalog.read_models import ProgramFacts
@@ -138,15 +137,7 @@ async def _lock_with_latest(
     await rows.upsert_enrollment(
         session, user_id=user_id, cohort_id=program.id, source=rows.PAYSTACK, now=now
     )
-    # An alias, so the subquery is not correlated with the outer query's payment_transactions.
-    inner = aliased(PaymentTransaction)
-    latest_id = (
-        select(inner.id)
-        .where(inner.user_id == user_id, inner.cohort_id == program.id)
-        .order_by(inner.created_at.desc(), inner.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    latest_id = rows.latest_transaction_id(user_id, program.id)
     enrollment, latest = (
         await session.execute(
             select(Enrollment, PaymentTransaction)

@@ -4,10 +4,12 @@ locking transactions, and the read models of those rows."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.dialects import mysql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from edxelera_gql.db.unit_of_work import UnitOfWork
 from edxelera_gql.enrollment.enums import EnrollmentSource, EnrollmentStatus, PaymentStatus
@@ -36,6 +38,19 @@ def payment_facts(tx: PaymentTransaction) -> PaymentFacts:
         paid_at=tx.paid_at_utc,
         verified_at=tx.verified_at_utc,
         created_at=tx.created_at,
+    )
+
+
+def latest_transaction_id(user_id: int, cohort_id: int) -> Any:
+    """A scalar subquery: the id of the user's most recent transaction in the program."""
+    # An alias, so the subquery is not correlated with the outer query's payment_transactions.
+    inner = aliased(PaymentTransaction)
+    return (
+        select(inner.id)
+        .where(inner.user_id == user_id, inner.cohort_id == cohort_id)
+        .order_by(inner.created_at.desc(), inner.id.desc())
+        .limit(1)
+        .scalar_subquery()
     )
 
 
