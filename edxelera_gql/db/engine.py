@@ -46,8 +46,15 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Set by ``UnitOfWork`` on SQLite: a write transaction takes the write lock when it begins. A
+# deferred one that reads first and writes later cannot upgrade while another reader holds the
+# database and fails with "database is locked" despite the busy timeout.
+SQLITE_IMMEDIATE = "edx_sqlite_immediate"
+
+
 def _sqlite_on_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+    immediate = conn.get_execution_options().get(SQLITE_IMMEDIATE)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -16,6 +16,8 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
 
+from edxelera_gql.db.engine import SQLITE_IMMEDIATE
+
 Effect = Callable[[], Awaitable[None]]
 
 
@@ -42,11 +44,14 @@ class UnitOfWork:
         session = self._sessionmaker()
         try:
             self._transaction = await session.begin()
-            if self._read_committed and session.get_bind().dialect.name in ("mysql", "mariadb"):
+            dialect = session.get_bind().dialect.name
+            if self._read_committed and dialect in ("mysql", "mariadb"):
                 # Before the first statement (the connection is procured here): reads after
                 # waiting for a row lock then see what the previous holder committed
                 # (REPEATABLE READ would keep the older snapshot).
                 await session.connection(execution_options={"isolation_level": "READ COMMITTED"})
+            elif dialect == "sqlite":
+                await session.connection(execution_options={SQLITE_IMMEDIATE: True})
         except BaseException:
             await session.close()
             raise
