@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The server defaults to production (and refuses unsafe settings); these targets are for a
+# developer's machine, so they say development unless APP_ENV is set.
+APP_ENV ?= development
+DEV := APP_ENV=$(APP_ENV)
 
 .PHONY: install run test lint format migrate schema schema-check seed-demo clean
 
@@ -18,7 +22,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: install  ## serve on http://127.0.0.1:8000/graphql (migrates and loads demo data on first start)
-	$(BIN)/python -m edxelera_gql serve --host $(HOST) --port $(PORT)
+	$(DEV) $(BIN)/python -m edxelera_gql serve --host $(HOST) --port $(PORT)
 
 test: install  ## MariaDB + Redis when TEST_DATABASE_URL / REDIS_URL are set, else SQLite + in-process
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -34,7 +38,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 migrate: install
-	$(BIN)/python -m edxelera_gql migrate
+	$(DEV) $(BIN)/python -m edxelera_gql migrate
 
 schema: install  ## rewrite schema.graphql from the code
 	$(BIN)/python -m edxelera_gql export-schema
@@ -43,7 +47,7 @@ schema-check: install
 	$(BIN)/python -m edxelera_gql export-schema --check
 
 seed-demo: install
-	$(BIN)/python -m edxelera_gql seed-demo
+	$(DEV) $(BIN)/python -m edxelera_gql seed-demo
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

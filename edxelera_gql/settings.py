@@ -127,10 +127,12 @@ class Settings:
                 return default
             return value
 
-        app_env = (text("APP_ENV", "development") or "development").lower()
+        # Production unless told otherwise: a deployment that forgets APP_ENV gets the guard,
+        # not the sandbox, GraphiQL and unmasked errors. `make run` says development.
+        app_env = (text("APP_ENV", "production") or "production").lower()
         if app_env not in ENVIRONMENTS:
             problems.append(f"APP_ENV must be one of {', '.join(ENVIRONMENTS)}, got {app_env!r}")
-            app_env = "development"
+            app_env = "production"
         var_dir = text("EDXELERA_VAR_DIR", "var") or "var"
         database_url = text("DATABASE_URL") or f"sqlite+aiosqlite:///{var_dir}/edxelera.sqlite3"
         origins = tuple(

@@ -29,6 +29,7 @@ def served(tmp_path: Path):
         if k not in {"DATABASE_URL", "REDIS_URL", "TEST_DATABASE_URL", "APP_ENV"}
     }
     env["EDXELERA_VAR_DIR"] = str(tmp_path / "var")
+    env["APP_ENV"] = "development"  # what `make run` says; unset means production
     # Signed /cdn URLs name the public base URL, so it must be where this server listens.
     env["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
     log = (tmp_path / "server.log").open("w+")

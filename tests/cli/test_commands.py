@@ -8,8 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from edxelera_gql.__main__ import main
+from edxelera_gql.app import create_app
 from edxelera_gql.auth.models import User
 from edxelera_gql.catalog.models import Cohort, Lesson
+from edxelera_gql.settings import Settings, SettingsError
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "tests" / "catalog" / "data" / "example.yaml"
@@ -97,3 +99,17 @@ def test_production_guard_stops_the_cli(monkeypatch, capsys):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     assert main(["migrate"]) == 2
     assert "refusing to start in production" in capsys.readouterr().err
+
+
+def test_a_forgotten_app_env_means_production_and_the_guard_refuses(monkeypatch, capsys):
+    """Started by hand (uvicorn --factory or serve) without APP_ENV, the server must not fall
+    into development (sandbox, GraphiQL, unmasked errors)."""
+    for name in ("APP_ENV", "DATABASE_URL", "REDIS_URL", "PAYSTACK_SECRET_KEY", "JWT_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    assert Settings.from_env({}).is_production
+    assert main(["migrate", "--check"]) == 2
+    refused = capsys.readouterr().err
+    assert "refusing to start in production" in refused
+    assert "PAYSTACK_SECRET_KEY is required" in refused
+    with pytest.raises(SettingsError):
+        create_app()

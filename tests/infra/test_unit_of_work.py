@@ -31,11 +31,14 @@ async def test_effects_run_after_the_commit_and_never_after_a_rollback(sessionma
         assert ran == []  # not while the transaction is open
     assert ran == ["bumped"]
 
-    with pytest.raises(RuntimeError):
+    async def refused_unit() -> None:
         async with UnitOfWork(sessionmaker) as uow:
             uow.session.add(User(email="gone@example.com", full_name="Gone", password_hash="!"))
             uow.after_commit(effect)
             raise RuntimeError("refused")
+
+    with pytest.raises(RuntimeError):
+        await refused_unit()
     assert ran == ["bumped"]
     async with sessionmaker() as session:
         assert await session.scalar(select(func.count(User.id))) == 0
