@@ -51,7 +51,9 @@ def sign(secret_key: str, raw_body: bytes) -> str:
 def signature_matches(secret_key: str, raw_body: bytes, header: str | None) -> bool:
     if not header:
         return False
-    return hmac.compare_digest(sign(secret_key, raw_body), header.strip().lower())
+    # compare_digest refuses non-ASCII str with a TypeError: such a header is simply wrong.
+    candidate = header.strip().lower().encode("utf-8", errors="replace")
+    return hmac.compare_digest(sign(secret_key, raw_body).encode("ascii"), candidate)
 
 
 # -- defensive parsing --------------------------------------------------------------------------

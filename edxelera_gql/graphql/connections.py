@@ -45,10 +45,15 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(list(values), default=str).encode()).decode()
 
 
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not a cursor value")
+
+
 def decode_cursor(cursor: str, arity: int) -> list[Any]:
     try:
-        values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, UnicodeError) as exc:
+        # NaN and Infinity are JSON to Python, never to us.
+        values = json.loads(base64.urlsafe_b64decode(cursor.encode()), parse_constant=_no_constants)
+    except (ValueError, UnicodeError, RecursionError) as exc:
         raise DomainError(Code.INVALID_INPUT, "Malformed cursor.", field="after") from exc
     if not isinstance(values, list) or len(values) != arity:
         raise DomainError(Code.INVALID_INPUT, "Malformed cursor.", field="after")

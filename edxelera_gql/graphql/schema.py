@@ -29,6 +29,7 @@ from edxelera_gql.graphql.discussion.queries import DiscussionQuery
 from edxelera_gql.graphql.enrollment.mutations import EnrollmentMutation
 from edxelera_gql.graphql.enrollment.queries import EnrollmentQuery
 from edxelera_gql.graphql.errors import log_unexpected_errors
+from edxelera_gql.graphql.input_guard import RefuseUnstorableText
 from edxelera_gql.graphql.learning.mutations import LearningMutation
 from edxelera_gql.graphql.learning.queries import LearningQuery
 from edxelera_gql.graphql.limits import cost_limit_rule
@@ -79,6 +80,7 @@ def build_schema(settings: Settings | None = None) -> EdxSchema:
         _per_request(ParserCache, maxsize=256),
         _per_request(ValidationCache, maxsize=256),
         RefuseBadTokens,
+        RefuseUnstorableText,
         _per_request(MaxTokensLimiter, max_token_count=settings.graphql_max_tokens),
         _per_request(AddValidationRules, validation_rules=limit_rules),
     ]
@@ -89,7 +91,10 @@ def build_schema(settings: Settings | None = None) -> EdxSchema:
         mutation=Mutation,
         extensions=extensions,
         scalar_overrides={datetime: DateTimeScalar},
-        config=StrawberryConfig(auto_camel_case=True),
+        # "Did you mean ..." would let anyone enumerate the schema with introspection off.
+        config=StrawberryConfig(
+            auto_camel_case=True, disable_field_suggestions=settings.is_production
+        ),
     )
 
 

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, process_result
+from strawberry.http.base import HTTPException  # what Strawberry answers as a 4xx
 from strawberry.types import ExecutionResult
 
 from edxelera_gql.auth import viewers
@@ -50,6 +51,13 @@ async def resolve_viewer(request: Request) -> tuple[Viewer | None, Exception | N
 
 
 class GraphQLView(GraphQL):
+    def decode_json(self, data: str | bytes) -> object:
+        try:
+            return super().decode_json(data)
+        except RecursionError as exc:
+            # The C decoder recurses per nesting level; thousands of levels are an attack.
+            raise HTTPException(400, "Request body is nested too deeply.") from exc
+
     async def get_context(self, request: Request, response: Response | Any) -> Context:  # type: ignore[override]
         state = request.app.state
         viewer, auth_error = await resolve_viewer(request)

@@ -24,9 +24,13 @@ def _after(cursor: str | None) -> tuple[datetime, int] | None:
         return None
     start, cohort_id = decode_cursor(cursor, 2)
     try:
-        return datetime.fromisoformat(start), int(cohort_id)
+        at = datetime.fromisoformat(start)
     except (TypeError, ValueError) as exc:
         raise DomainError(Code.INVALID_INPUT, "Malformed cursor.", field="after") from exc
+    # Only what this server writes: an aware instant and a positive BIGINT id.
+    if at.tzinfo is None or type(cohort_id) is not int or not 0 < cohort_id < 2**63:
+        raise DomainError(Code.INVALID_INPUT, "Malformed cursor.", field="after")
+    return at, cohort_id
 
 
 @strawberry.type
