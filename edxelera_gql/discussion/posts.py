@@ -121,8 +121,10 @@ async def _reply_target(
         now=now,
     )
     if refused is not None:
-        # Posts of programs one may not see do not exist for them.
-        raise (_NO_SUCH_POST if refused.code is Code.NOT_FOUND else refused).error()
+        # Posts of programs one is not in do not exist for them: NOT_ENROLLED would confirm
+        # that the id names a post. Enrolled students may learn the week is not open yet.
+        hidden = refused.code in (Code.NOT_FOUND, Code.NOT_ENROLLED)
+        raise (_NO_SUCH_POST if hidden else refused).error()
     return parent_of_target, thread_id, cohort_id
 
 

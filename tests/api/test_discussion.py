@@ -237,8 +237,13 @@ async def test_refused_writers_get_user_errors_and_nothing_is_written(
     assert await create_code({}) == "UNAUTHENTICATED"
     assert await create_code(student.headers, week=2) == "WEEK_NOT_RELEASED"
     assert await create_code(student.headers, slug="hidden") == "NOT_FOUND"
-    assert await reply_code(outsider.headers, top["id"]) == "NOT_ENROLLED"
-    assert await reply_code(pending.headers, top["id"]) == "NOT_ENROLLED"
+    # A post id is not public: to someone outside the program it does not exist (NOT_ENROLLED
+    # would confirm that it does).
+    assert await reply_code(outsider.headers, top["id"]) == "NOT_FOUND"
+    assert await reply_code(pending.headers, top["id"]) == "NOT_FOUND"
+    assert await reply_code(outsider.headers, top["id"]) == await reply_code(
+        outsider.headers, "999999"
+    )
     assert await reply_code({}, top["id"]) == "UNAUTHENTICATED"
     assert await reply_code(student.headers, "999999") == "NOT_FOUND"
     assert await reply_code(student.headers, "not-an-id") == "NOT_FOUND"
