@@ -21,6 +21,7 @@ from edxelera_gql.enrollment.models import PaymentEvent, PaymentTransaction
 from edxelera_gql.enrollment.payments import apply_refund, apply_verification, record_event
 from edxelera_gql.enrollment.paystack import PaystackClient, PaystackRejected, PaystackUnavailable
 from edxelera_gql.enrollment.read_models import UNKNOWN, EventRecord, WebhookOutcome
+from edxelera_gql.enrollment.redaction import redact_webhook_body
 from edxelera_gql.infra.cache import Cache
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,7 @@ def _record_of(event: str, data: dict[str, Any], raw_body: bytes, now: datetime)
         event=event,
         dedupe_key=rules.dedupe_key(event, data, hashlib.sha256(raw_body).hexdigest()),
         reference=raw_reference if isinstance(raw_reference, str) else None,
-        payload=raw_body.decode("utf-8", errors="replace"),
+        payload=redact_webhook_body(raw_body),
         received_at=now,
     )
 

@@ -122,6 +122,13 @@ async def test_a_charge_is_applied_once_however_often_it_is_delivered(
     assert [t.status for t in rows.transactions] == ["success"]
     assert [e.status for e in rows.enrollments] == ["active"]
     assert paystack.calls["verify"] == 1  # duplicates are answered before asking Paystack
+    # What is kept of the delivery: no reusable authorization code, card or customer data.
+    stored = json.loads(rows.events[0].payload)
+    assert stored["data"]["reference"] == reference
+    assert stored["data"]["authorization"]["authorization_code"] == "[redacted]"
+    assert stored["data"]["authorization"]["last4"] == "[redacted]"
+    assert "AUTH_sandbox" not in rows.events[0].payload
+    assert "4081" not in rows.events[0].payload
 
 
 async def test_the_webhook_trusts_verify_not_the_event(client, gql, app, sessionmaker, paystack):
