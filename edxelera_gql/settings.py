@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -235,6 +237,8 @@ class Settings:
                 problems.append("JWT_SECRET is missing or a known default")
             elif len(self.jwt_secret) < 32:
                 problems.append("JWT_SECRET must be at least 32 characters")
+            elif weakness := secret_weakness(self.jwt_secret):
+                problems.append(f"JWT_SECRET {weakness}")
         if not self.paystack_secret_key or self.paystack_secret_key.lower() in KNOWN_WEAK_SECRETS:
             problems.append(
                 "PAYSTACK_SECRET_KEY is required (the local sandbox is for development)"
@@ -271,6 +275,27 @@ class Settings:
         if problems:
             raise SettingsError("refusing to start in production: " + "; ".join(problems))
         return self
+
+
+MIN_SECRET_BITS = 100
+
+
+def secret_weakness(secret: str) -> str | None:
+    """Why a long enough secret is still guessable, or None.
+
+    A repeated unit ("changemechangeme...") or too few distinct characters is refused
+    outright; otherwise the Shannon estimate of its characters must reach ``MIN_SECRET_BITS``
+    (a random 32-character hex string gives about 115, base64 about 150).
+    """
+    if secret in (secret + secret)[1:-1]:
+        return "is a repeated pattern; generate one (e.g. `openssl rand -base64 48`)"
+    counts = Counter(secret)
+    if len(counts) < 10:
+        return "uses too few distinct characters; generate one (e.g. `openssl rand -base64 48`)"
+    bits = -sum(n / len(secret) * math.log2(n / len(secret)) for n in counts.values())
+    if bits * len(secret) < MIN_SECRET_BITS:
+        return "looks low in entropy; generate one (e.g. `openssl rand -base64 48`)"
+    return None
 
 
 def _development_secret(var_dir: Path) -> str:

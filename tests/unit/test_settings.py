@@ -16,7 +16,7 @@ SAFE_PRODUCTION = {
     "DATABASE_URL": "mysql+aiomysql://app:pw@db:3306/edxelera",
     "REDIS_URL": "redis://cache:6379/0",
     "PUBLIC_BASE_URL": "https://api.edxelera.example",
-    "JWT_SECRET": "k" * 48,
+    "JWT_SECRET": "q7Vn2xLp9RtB4mZs8KwYc3HdFj6GaUeN5oPi1TrQ0lXvE",
     "PAYSTACK_SECRET_KEY": "sk_live_0123456789",
     "PAYSTACK_CALLBACK_URL": "https://edxelera.example/payments/return",
     "S3_CERTIFICATES_BUCKET": "edxelera-certificates",
@@ -27,8 +27,14 @@ SAFE_PRODUCTION = {
 }
 
 
-def test_development_defaults_need_no_environment() -> None:
-    settings = Settings.from_env({})
+def test_an_unset_app_env_means_production() -> None:
+    assert Settings.from_env({}).app_env == "production"
+    with pytest.raises(SettingsError, match="refusing to start in production"):
+        Settings.from_env({}).check()
+
+
+def test_development_defaults_need_nothing_but_app_env() -> None:
+    settings = Settings.from_env({"APP_ENV": "development"})
     assert settings.app_env == "development"
     assert settings.database_url == "sqlite+aiosqlite:///var/edxelera.sqlite3"
     assert settings.redis_url is None
@@ -67,6 +73,10 @@ def test_safe_production_configuration_is_accepted() -> None:
         ({"JWT_SECRET": ""}, "JWT_SECRET is missing"),
         ({"JWT_SECRET": "changeme"}, "JWT_SECRET is missing or a known default"),
         ({"JWT_SECRET": "short-secret"}, "at least 32 characters"),
+        ({"JWT_SECRET": "changemechangemechangemechangeme"}, "repeated pattern"),
+        ({"JWT_SECRET": "k" * 48}, "repeated pattern"),
+        ({"JWT_SECRET": "abcdefabcdefabcdeabcdefabcdefabcdef"}, "too few distinct"),
+        ({"JWT_SECRET": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaabcdefghij"}, "entropy"),
         ({"PAYSTACK_SECRET_KEY": ""}, "PAYSTACK_SECRET_KEY is required"),
         ({"PAYSTACK_BASE_URL": "https://api.example/_sandbox/paystack"}, "local sandbox"),
         ({"PAYSTACK_CALLBACK_URL": ""}, "PAYSTACK_CALLBACK_URL"),
@@ -95,7 +105,7 @@ def test_production_never_generates_a_jwt_secret() -> None:
 
 
 def test_development_jwt_secret_is_generated_once_and_kept(tmp_path: Path) -> None:
-    settings = Settings.from_env({"EDXELERA_VAR_DIR": str(tmp_path)})
+    settings = Settings.from_env({"APP_ENV": "development", "EDXELERA_VAR_DIR": str(tmp_path)})
     first = settings.effective_jwt_secret()
     assert len(first) >= 48
     assert settings.effective_jwt_secret() == first
