@@ -18,7 +18,7 @@ from edxelera_gql.auth.enums import UserStatus
 from edxelera_gql.auth.models import Role, User, UserRole
 from edxelera_gql.auth.passwords import hash_password
 from edxelera_gql.auth.read_models import UserFacts
-from edxelera_gql.auth.rules import normalize_email, sign_up_problems
+from edxelera_gql.auth.rules import normalize_email, normalize_name, sign_up_problems
 from edxelera_gql.db.unit_of_work import UnitOfWork
 from edxelera_gql.errors import Code, DomainError
 
@@ -29,7 +29,7 @@ def email_taken(message: str = "An account with this email already exists.") -> 
 
 def check_new_account(email: str, full_name: str, password: str) -> tuple[str, str]:
     """The normalized email and trimmed name, or INVALID_INPUT listing every problem."""
-    email, full_name = normalize_email(email), full_name.strip()
+    email, full_name = normalize_email(email), normalize_name(full_name)
     problems = sign_up_problems(email, password, full_name)
     if problems:
         raise DomainError.of(problems)

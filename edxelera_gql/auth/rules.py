@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from edxelera_gql import text
 from edxelera_gql.errors import Code, Refusal
 
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
@@ -37,9 +38,15 @@ def password_problem(password: str) -> Refusal | None:
     return None
 
 
+def normalize_name(full_name: str) -> str:
+    return text.normalize(full_name).strip()
+
+
 def full_name_problem(full_name: str) -> Refusal | None:
     if not 1 <= len(full_name) <= FULL_NAME_MAX:
         return _problem("fullName", f"Full name must be 1 to {FULL_NAME_MAX} characters.")
+    if (why := text.name_problem(full_name)) is not None:
+        return _problem("fullName", f"Full name {why}.")
     return None
 
 

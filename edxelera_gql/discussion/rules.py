@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from edxelera_gql import text
 from edxelera_gql.enrollment.enums import EnrollmentStatus
 from edxelera_gql.errors import Code, Refusal
 
@@ -45,17 +46,20 @@ def thread_access(
 
 
 def clean_body(body: str) -> str | Refusal:
-    """The body trimmed, or why it is refused (1..10,000 characters once trimmed)."""
-    trimmed = body.strip()
+    """The body in NFC and trimmed, or why it is refused (1..10,000 characters once trimmed,
+    something visible, no control characters but tabs and line breaks)."""
+    try:
+        # Lone surrogates (possible in JSON strings) cannot be stored as UTF-8.
+        body.encode("utf-8")
+    except UnicodeEncodeError:
+        return Refusal(Code.INVALID_INPUT, "The text contains invalid characters.", "body")
+    trimmed = text.normalize(body).strip()
     if not trimmed:
         return Refusal(Code.INVALID_INPUT, "Write something first.", "body")
     if len(trimmed) > BODY_MAX_CHARS:
         return Refusal(Code.INVALID_INPUT, f"Keep it under {BODY_MAX_CHARS:,} characters.", "body")
-    try:
-        # Lone surrogates (possible in JSON strings) cannot be stored as UTF-8.
-        trimmed.encode("utf-8")
-    except UnicodeEncodeError:
-        return Refusal(Code.INVALID_INPUT, "The text contains invalid characters.", "body")
+    if (why := text.prose_problem(trimmed)) is not None:
+        return Refusal(Code.INVALID_INPUT, why, "body")
     return trimmed
 
 

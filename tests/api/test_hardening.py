@@ -102,3 +102,14 @@ async def test_a_lone_surrogate_written_in_the_document_is_a_parse_error(client)
         await client.post("/graphql", content=body, headers={"content-type": "application/json"})
     ).json()
     assert result["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+
+
+async def test_sign_up_refuses_a_direction_override_in_the_name(gql) -> None:
+    result = await gql(
+        """mutation($n: String!) { signUp(input: {email: "rtl@example.com",
+        password: "password1", fullName: $n}) { user { id } errors { code field message } } }""",
+        {"n": "\u202eecalevoL adA"},
+    )
+    payload = result["data"]["signUp"]
+    assert payload["user"] is None
+    assert [(e["code"], e["field"]) for e in payload["errors"]] == [("INVALID_INPUT", "fullName")]
