@@ -85,7 +85,7 @@ async def test_the_sandbox_is_mounted_only_without_a_key(settings: Settings, clo
 
 
 def test_the_development_key_is_the_sandbox_key_and_production_refuses_it() -> None:
-    development = Settings.from_env({})
+    development = Settings.from_env({"APP_ENV": "development"})
     assert development.effective_paystack_secret_key() == SANDBOX_PAYSTACK_SECRET_KEY
     assert development.effective_paystack_callback_url() == (
         "http://127.0.0.1:8000/payments/callback"
@@ -97,7 +97,7 @@ def test_the_development_key_is_the_sandbox_key_and_production_refuses_it() -> N
             "DATABASE_URL": "mysql+aiomysql://app:pw@db:3306/edxelera",
             "REDIS_URL": "redis://cache:6379/0",
             "PUBLIC_BASE_URL": "https://api.edxelera.example",
-            "JWT_SECRET": "k" * 48,
+            "JWT_SECRET": "Zq4vN8xL2pR7tB1mK5sW9yC3hD6jF0gA",
             "PAYSTACK_SECRET_KEY": SANDBOX_PAYSTACK_SECRET_KEY,
             "S3_CERTIFICATES_BUCKET": "b",
             "CLOUDFRONT_DOMAIN": "d111111abcdef8.cloudfront.net",
