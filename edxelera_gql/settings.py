@@ -75,6 +75,8 @@ class Settings:
     graphql_max_cost: int = 20_000
     graphql_max_body_bytes: int = 100_000
     webhook_max_body_bytes: int = 1_000_000
+    # All of a webhook's verify attempts together: Paystack waits about 5 s for the answer.
+    webhook_verify_deadline_seconds: float = 4.0
     # Local state for the embedded defaults (SQLite file, local storage, generated keys).
     var_dir: str = "var"
 
@@ -181,6 +183,7 @@ class Settings:
             graphql_max_cost=integer("GRAPHQL_MAX_COST", 20_000),
             graphql_max_body_bytes=integer("GRAPHQL_MAX_BODY_BYTES", 100_000),
             webhook_max_body_bytes=integer("WEBHOOK_MAX_BODY_BYTES", 1_000_000),
+            webhook_verify_deadline_seconds=float(integer("WEBHOOK_VERIFY_DEADLINE_SECONDS", 4)),
             var_dir=var_dir,
         )
         if problems:

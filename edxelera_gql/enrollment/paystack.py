@@ -246,9 +246,21 @@ class PaystackClient:
             raise PaystackRejected(_message(body, "initialize refused"), status)
         return parse_initialized(body)
 
-    async def verify(self, reference: str) -> Verification | None:
+    async def verify(
+        self, reference: str, *, deadline_seconds: float | None = None
+    ) -> Verification | None:
         """GET /transaction/verify/:reference, retried on failures; None if Paystack does not
-        know the reference."""
+        know the reference. ``deadline_seconds`` bounds all attempts together (the webhook must
+        answer Paystack in time), not each one."""
+        try:
+            async with asyncio.timeout(deadline_seconds):
+                return await self._verify(reference)
+        except TimeoutError as exc:
+            raise PaystackUnavailable(
+                f"verify {reference}: no answer within {deadline_seconds} s"
+            ) from exc
+
+    async def _verify(self, reference: str) -> Verification | None:
         path = "/transaction/verify/" + quote(reference, safe="")
         last: PaystackUnavailable | None = None
         for attempt in range(self._verify_attempts):

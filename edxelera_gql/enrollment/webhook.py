@@ -65,7 +65,11 @@ async def process_webhook(
     now: datetime,
     paystack: PaystackClient,
     cache: Cache,
+    deadline_seconds: float | None = None,
 ) -> WebhookOutcome:
+    """``deadline_seconds`` bounds the confirmation with Paystack (all attempts together), so
+    the answer reaches Paystack before it gives up; past it the delivery is refused (503) and
+    Paystack delivers again."""
     record = _record_of(event, data, raw_body, now)
     handled = event == rules.CHARGE_SUCCESS or event.startswith(rules.REFUND_PREFIX)
     reference = (
@@ -82,7 +86,9 @@ async def process_webhook(
     if not known or reference is None:
         return await _record_only(sessionmaker, record, UNKNOWN.outcome, now)
     if event == rules.CHARGE_SUCCESS:
-        return await _charge(sessionmaker, record, reference, now, paystack, cache)
+        return await _charge(
+            sessionmaker, record, reference, now, paystack, cache, deadline_seconds
+        )
     if event == rules.REFUND_PROCESSED:
         applied = await apply_refund(
             sessionmaker, reference=reference, now=now, cache=cache, record=record
@@ -98,10 +104,11 @@ async def _charge(
     now: datetime,
     paystack: PaystackClient,
     cache: Cache,
+    deadline_seconds: float | None,
 ) -> WebhookOutcome:
     try:
         # Re-verified through the API: the webhook says where to look, not what happened.
-        verification = await paystack.verify(reference)
+        verification = await paystack.verify(reference, deadline_seconds=deadline_seconds)
     except (PaystackUnavailable, PaystackRejected) as exc:
         # Nothing recorded, so Paystack's redelivery is not mistaken for a duplicate.
         log.warning(

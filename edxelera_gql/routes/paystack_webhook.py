@@ -50,6 +50,7 @@ async def paystack_webhook(request: Request) -> Response:
         now=state.clock.now(),
         paystack=paystack,
         cache=state.cache,
+        deadline_seconds=state.settings.webhook_verify_deadline_seconds,
     )
     log.info("paystack webhook %s: %s", event, outcome.outcome, extra={"event": event})
     if outcome.retry:

@@ -4,6 +4,7 @@ Paystack being down while a charge is confirmed, and the statement budget of one
 from __future__ import annotations
 
 import json
+import time
 
 import httpx
 from sqlalchemy import select
@@ -161,6 +162,22 @@ async def test_paystack_down_during_a_webhook_answers_503_and_records_nothing(
     rows = await payment_rows(sessionmaker)
     assert [e.status for e in rows.enrollments] == ["active"]
     assert [e.outcome for e in rows.events] == ["success"]
+
+
+async def test_a_hanging_paystack_gets_one_deadline_for_all_verify_attempts(
+    client, gql, app, sessionmaker, paystack
+) -> None:
+    """Two attempts of 1 s each (and the backoff) would take 2.2 s; the deadline cuts both."""
+    app.state.settings = app.state.settings.with_overrides(webhook_verify_deadline_seconds=1.5)
+    reference, _ = await started_payment(gql, app, sessionmaker)
+    paystack.complete(reference)
+    paystack.fail("verify", status=None, delay_seconds=10)
+    started = time.perf_counter()
+    response = await deliver(client, paystack, "charge.success", reference)
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 503
+    assert 1.4 < elapsed < 1.9
+    assert (await payment_rows(sessionmaker)).events == []
 
 
 async def test_refund_events_other_than_processed_change_nothing(
