@@ -34,11 +34,14 @@ from edxelera_gql.enrollment.paystack import (
 from edxelera_gql.enrollment.read_models import EnrollmentFacts, PaymentStarted
 from edxelera_gql.errors import Code, DomainError
 from edxelera_gql.infra.cache import Cache
+from edxelera_gql.infra.ratelimit import Rule, enforce, limit_key
 
 log = logging.getLogger(__name__)
 
 OPENING = "opening"  # provider_payload marker of a reserved checkout not opened yet
 POLL_SECONDS = 0.05
+# Per viewer: enough to retry a checkout, not to open them in bulk.
+INIT_RATE = Rule(limit=20, window_seconds=60)
 
 _UNAVAILABLE = "The payment provider is unavailable. Nothing was charged; try again shortly."
 
@@ -87,6 +90,9 @@ async def init_payment(
     slug = slug.strip()
     if not slug or len(slug) > MAX_SLUG_LENGTH:
         raise DomainError(Code.INVALID_INPUT, "A program slug is required.", field="programSlug")
+    await enforce(
+        checkout.cache, limit_key("init-payment", str(viewer.user_id)), INIT_RATE, now=now
+    )
     async with checkout.sessionmaker() as session:
         context = await load_context(session, slug, viewer)
     if context is None:

@@ -27,7 +27,9 @@ from edxelera_gql.enrollment.paystack import (
 )
 from edxelera_gql.enrollment.read_models import DUPLICATE, UNKNOWN, Applied, Billing, EventRecord
 from edxelera_gql.errors import Code, DomainError
+from edxelera_gql.infra import singleflight
 from edxelera_gql.infra.cache import Cache
+from edxelera_gql.infra.ratelimit import Rule, enforce, limit_key
 
 log = logging.getLogger(__name__)
 
@@ -194,6 +196,65 @@ async def apply_refund(
 # -- verifyPayment ------------------------------------------------------------------------------
 
 
+# Per viewer: a payer returning from checkout verifies once or twice, not dozens of times.
+VERIFY_RATE = Rule(limit=30, window_seconds=60)
+# A payment's status as Paystack last told it, reused for this long instead of asking again.
+VERIFY_REUSE_SECONDS = 3
+_UNAVAILABLE = "!unavailable"
+
+
+async def _verify_once(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    cache: Cache,
+    paystack: PaystackClient,
+    reference: str,
+    status: PaymentStatus,
+    now: datetime,
+) -> PaymentStatus:
+    """Asks Paystack and applies the answer. Verifications of one reference within
+    ``VERIFY_REUSE_SECONDS`` (a double click, aliased fields, two tabs, two workers) share one
+    outbound call: the others wait for its outcome, or reuse it, from the cache."""
+    key = f"verify:{reference}"
+
+    async def work() -> PaymentStatus | str:
+        try:
+            verification = await paystack.verify(reference)
+        except (PaystackUnavailable, PaystackRejected) as exc:
+            log.warning(
+                "verifyPayment: paystack unavailable",
+                extra={"reference": reference, "error": str(exc)},
+            )
+            await cache.set(f"{key}:outcome", _UNAVAILABLE, VERIFY_REUSE_SECONDS)
+            return _UNAVAILABLE
+        outcome = status
+        if verification is not None:
+            applied = await apply_verification(
+                sessionmaker, verification=verification, now=now, cache=cache
+            )
+            outcome = applied.status or status
+        await cache.set(f"{key}:outcome", outcome.value, VERIFY_REUSE_SECONDS)
+        return outcome
+
+    async def settled() -> PaymentStatus | str | None:
+        raw = await cache.get(f"{key}:outcome")
+        if raw is None:
+            return None
+        text = raw.decode()
+        return text if text == _UNAVAILABLE else PaymentStatus(text)
+
+    outcome = await settled()
+    if outcome is None:
+        outcome = await singleflight.run(
+            cache, key, work=work, settled=settled, ttl_seconds=30, wait_seconds=15
+        )
+    if not isinstance(outcome, PaymentStatus):
+        raise DomainError(
+            Code.PAYMENT_PROVIDER_UNAVAILABLE,
+            "The payment provider is unavailable; your payment is safe, try again shortly.",
+        )
+    return outcome
+
+
 def check_reference(reference: str) -> str:
     reference = reference.strip()
     if not rules.is_valid_reference(reference):
@@ -252,26 +313,12 @@ async def verify_payment(
     PAYMENT_AMOUNT_MISMATCH, with the billing status in the error's ``billing`` detail.
     """
     reference = check_reference(reference)
+    await enforce(cache, limit_key("verify-payment", str(viewer.user_id)), VERIFY_RATE, now=now)
     tx, program = await _payment_of(sessionmaker, reference, viewer)
     status = PaymentStatus(tx.status)
     # A final answer is already recorded: the same outcome again, without asking Paystack.
     if status not in FINAL_PAYMENT_STATUSES:
-        try:
-            verification = await paystack.verify(reference)
-        except (PaystackUnavailable, PaystackRejected) as exc:
-            log.warning(
-                "verifyPayment: paystack unavailable",
-                extra={"reference": reference, "error": str(exc)},
-            )
-            raise DomainError(
-                Code.PAYMENT_PROVIDER_UNAVAILABLE,
-                "The payment provider is unavailable; your payment is safe, try again shortly.",
-            ) from exc
-        if verification is not None:
-            applied = await apply_verification(
-                sessionmaker, verification=verification, now=now, cache=cache
-            )
-            status = applied.status or status
+        status = await _verify_once(sessionmaker, cache, paystack, reference, status, now)
     async with sessionmaker() as session:
         answer = await billing.billing_of(
             session, program=program, user_id=tx.user_id, cache=cache, ttl_seconds=ttl_seconds

@@ -447,3 +447,45 @@ async def test_statement_budgets_of_init_and_verify(gql, app, sessionmaker, pays
     # Already final: the lookup; the billing answer comes from the cache; no Paystack call.
     assert again.count == 1, str(again)
     assert paystack.calls["verify"] == 1
+
+
+async def test_twenty_aliased_verifications_make_one_outbound_call(
+    gql, app, sessionmaker, paystack
+) -> None:
+    """A pending payment asked about twenty times at once (aliased fields run concurrently)
+    is verified with Paystack once; the others share that answer."""
+    await paid_program(sessionmaker)
+    account = await create_account(app, sessionmaker)
+    started = (await gql(INIT, {"s": "paid"}, **account.headers))["data"]["initPayment"]
+    fields = " ".join(
+        f'v{i}: verifyPayment(input: {{reference: "{started["reference"]}"}}) '
+        "{ errors { code } billingStatus { enrollmentStatus } }"
+        for i in range(20)
+    )
+    result = await gql(f"mutation {{ {fields} }}", **account.headers)
+    answers = [result["data"][f"v{i}"] for i in range(20)]
+    assert {a["errors"][0]["code"] for a in answers} == {"PAYMENT_NOT_SUCCESSFUL"}  # pending
+    assert paystack.calls["verify"] == 1
+
+
+async def test_verify_and_init_payment_are_rate_limited_per_viewer(
+    gql, app, sessionmaker, paystack, clock
+) -> None:
+    await paid_program(sessionmaker)
+    account = await create_account(app, sessionmaker)
+    started = (await gql(INIT, {"s": "paid"}, **account.headers))["data"]["initPayment"]
+    verify = {"r": started["reference"]}
+    codes = []
+    for _ in range(31):
+        payload = (await gql(VERIFY, verify, **account.headers))["data"]["verifyPayment"]
+        codes.append(payload["errors"][0]["code"] if payload["errors"] else None)
+    assert codes[-1] == "RATE_LIMITED"
+    assert "RATE_LIMITED" not in codes[:30]
+    inits = [
+        (await gql(INIT, {"s": "paid"}, **account.headers))["data"]["initPayment"]["errors"]
+        for _ in range(20)  # one was spent above
+    ]
+    assert [e[0]["code"] for e in inits if e] == ["RATE_LIMITED"]
+    clock.advance(seconds=60)  # the next window
+    again = (await gql(VERIFY, verify, **account.headers))["data"]["verifyPayment"]
+    assert again["errors"][0]["code"] == "PAYMENT_NOT_SUCCESSFUL"
