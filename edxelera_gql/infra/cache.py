@@ -11,12 +11,14 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
+
+from edxelera_gql.infra.circuit import CircuitBreaker
 
 log = logging.getLogger(__name__)
 
@@ -126,12 +128,30 @@ _INCR = (
 )
 
 
+class _Skipped:
+    """What a skipped or failed Redis call returns (distinct from Redis's own None)."""
+
+
+SKIPPED = _Skipped()
+T = TypeVar("T")
+
+
 class RedisCache:
-    """redis.asyncio with short timeouts; every failure is logged and fails open."""
+    """redis.asyncio with short timeouts; every failure is logged and fails open.
+
+    A circuit breaker skips Redis for a few seconds after repeated failures, so a Redis that
+    hangs costs one timeout per window instead of one per cache call.
+    """
 
     backend = "redis"
 
-    def __init__(self, url: str, *, timeout_seconds: float = 0.5) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout_seconds: float = 0.5,
+        breaker: CircuitBreaker | None = None,
+    ) -> None:
         self._client = aioredis.Redis.from_url(
             url,
             socket_timeout=timeout_seconds,
@@ -141,6 +161,7 @@ class RedisCache:
         self._release = self._client.register_script(_RELEASE)
         self._incr = self._client.register_script(_INCR)
         self._last_warning = 0.0
+        self.breaker = breaker or CircuitBreaker()
 
     def _warn(self, operation: str, exc: Exception) -> None:
         # One warning every few seconds is enough to alert without flooding the log.
@@ -148,76 +169,75 @@ class RedisCache:
         if now - self._last_warning > 5:
             self._last_warning = now
             log.warning(
-                "redis unavailable, failing open", extra={"operation": operation, "error": str(exc)}
+                "redis unavailable, failing open",
+                extra={
+                    "operation": operation,
+                    "error": str(exc),
+                    "circuit": self.breaker.state.value,
+                },
             )
 
-    async def get(self, key: str) -> bytes | None:
+    async def _run(self, operation: str, call: Callable[[], Awaitable[T]]) -> T | _Skipped:
+        """The call, or SKIPPED when the circuit is open or the call failed."""
+        if not self.breaker.allow():
+            return SKIPPED
         try:
-            value = await self._client.get(key)
-            # The client is made without decode_responses: values come back as bytes.
-            return value if value is None or isinstance(value, bytes) else value.encode()
+            result = await call()
         except (TimeoutError, RedisError, OSError) as exc:
-            self._warn("get", exc)
+            self.breaker.failed()
+            self._warn(operation, exc)
+            return SKIPPED
+        self.breaker.succeeded()
+        return result
+
+    async def get(self, key: str) -> bytes | None:
+        value = await self._run("get", lambda: self._client.get(key))
+        if value is SKIPPED or value is None:
             return None
+        # The client is made without decode_responses: values come back as bytes.
+        return value if isinstance(value, bytes) else str(value).encode()
 
     async def set(self, key: str, value: bytes | str, ttl_seconds: float) -> None:
-        try:
-            if ttl_seconds <= 0:
-                await self._client.delete(key)
-            else:
-                await self._client.set(key, value, px=max(1, int(ttl_seconds * 1000)))
-        except (TimeoutError, RedisError, OSError) as exc:
-            self._warn("set", exc)
+        if ttl_seconds <= 0:
+            await self._run("set", lambda: self._client.delete(key))
+        else:
+            px = max(1, int(ttl_seconds * 1000))
+            await self._run("set", lambda: self._client.set(key, value, px=px))
 
     async def delete(self, *keys: str) -> None:
-        if not keys:
-            return
-        try:
-            await self._client.delete(*keys)
-        except (TimeoutError, RedisError, OSError) as exc:
-            self._warn("delete", exc)
+        if keys:
+            await self._run("delete", lambda: self._client.delete(*keys))
 
     async def incr(self, key: str, ttl_seconds: float) -> int | None:
-        try:
-            return int(await self._incr(keys=[key], args=[max(1, int(ttl_seconds * 1000))]))
-        except (TimeoutError, RedisError, OSError) as exc:
-            self._warn("incr", exc)
-            return None
+        px = max(1, int(ttl_seconds * 1000))
+        count = await self._run("incr", lambda: self._incr(keys=[key], args=[px]))
+        return None if count is SKIPPED else int(count)  # type: ignore[arg-type]
 
     async def ttl(self, key: str) -> float | None:
-        try:
-            ms = await self._client.pttl(key)
-        except (TimeoutError, RedisError, OSError) as exc:
-            self._warn("ttl", exc)
+        ms = await self._run("ttl", lambda: self._client.pttl(key))
+        if ms is SKIPPED or not isinstance(ms, int) or ms < 0:
             return None
-        return None if ms < 0 else ms / 1000
+        return ms / 1000
 
     @asynccontextmanager
     async def lock(self, key: str, ttl_seconds: float) -> AsyncIterator[bool]:
         lock_key = f"lock:{key}"
         token = secrets.token_hex(16)
-        try:
-            acquired = bool(
-                await self._client.set(lock_key, token, nx=True, px=max(1, int(ttl_seconds * 1000)))
-            )
-        except (TimeoutError, RedisError, OSError) as exc:
-            self._warn("lock", exc)
+        px = max(1, int(ttl_seconds * 1000))
+        acquired = await self._run(
+            "lock", lambda: self._client.set(lock_key, token, nx=True, px=px)
+        )
+        if acquired is SKIPPED:
             yield True  # fail open: the database decides
             return
         try:
-            yield acquired
+            yield bool(acquired)
         finally:
             if acquired:
-                try:
-                    await self._release(keys=[lock_key], args=[token])
-                except (TimeoutError, RedisError, OSError) as exc:
-                    self._warn("unlock", exc)
+                await self._run("unlock", lambda: self._release(keys=[lock_key], args=[token]))
 
     async def ping(self) -> bool:
-        try:
-            return bool(await self._client.ping())
-        except (TimeoutError, RedisError, OSError):
-            return False
+        return (await self._run("ping", self._client.ping)) is True
 
     async def close(self) -> None:
         await self._client.aclose()
