@@ -20,14 +20,10 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from edxelera_gql.media import is_hls
 from edxelera_gql.settings import Settings, SettingsError
 
 LOCAL_KEY_PAIR_ID = "LOCALDEV"
-HLS_MIME_TYPES = frozenset({"application/vnd.apple.mpegurl", "application/x-mpegurl"})
-
-
-def is_hls(mime_type: str) -> bool:
-    return mime_type.lower() in HLS_MIME_TYPES
 
 
 def _cf_b64encode(data: bytes) -> str:

@@ -431,6 +431,8 @@ async def test_video_status_is_only_overwritten_when_the_file_says_so(
 
     doc["weeks"][0]["lessons"][0]["video"]["status"] = "failed"
     doc["weeks"][0]["lessons"][0]["video"]["mimeType"] = "application/vnd.apple.mpegurl"
+    # An HLS video must be alone in its folder (its signed URL opens the folder).
+    doc["weeks"][0]["lessons"][0]["video"]["cloudFrontPath"] = "/hls/sql-intro/master.m3u8"
     report = await import_doc(sessionmaker, doc)
     assert report.updated["video"] == 1
     async with sessionmaker() as session:

@@ -14,6 +14,7 @@ from edxelera_gql.catalog.content.plan import VIDEO_STATUSES, VideoPlan
 from edxelera_gql.catalog.content.problems import Problems, join
 from edxelera_gql.catalog.content.program import RawCourse
 from edxelera_gql.catalog.content.slugs import is_slug
+from edxelera_gql.media import hls_folder
 
 LESSON_KEYS = (
     "course",
@@ -190,7 +191,27 @@ def _check_each_lesson(
                     join(lesson.path, "video"),
                     f"same bucket and key as {seen[1]}.video but different details",
                 )
+    _check_hls_folders(problems, videos)
     return first
+
+
+def _check_hls_folders(
+    problems: Problems, videos: dict[tuple[str, str], tuple[VideoPlan, str]]
+) -> None:
+    """An HLS video's playback opens its whole folder tree: no other video may live in it."""
+    for vkey, (video, path) in videos.items():
+        folder = hls_folder(video.cloud_front_path, video.mime_type)
+        if folder is None:
+            continue
+        for other_key, (other, other_path) in videos.items():
+            if other_key != vkey and other.cloud_front_path.startswith(folder):
+                problems.add(
+                    join(join(path, "video"), "cloudFrontPath"),
+                    f"an HLS video must be alone in its folder: {folder} also holds "
+                    f"{other.cloud_front_path} ({other_path}.video), which its playback "
+                    "URL would open",
+                )
+                break
 
 
 def _prerequisite_graph(

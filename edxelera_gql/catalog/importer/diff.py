@@ -14,6 +14,7 @@ from typing import Any
 
 from edxelera_gql.catalog.content import Problem, ProgramPlan
 from edxelera_gql.catalog.models import Cohort, CohortCourse, Course, Lesson
+from edxelera_gql.media import hls_folder
 
 LessonKey = tuple[str, str]  # (course slug, lesson slug)
 VideoKey = tuple[str, str]  # (bucket, key)
@@ -51,6 +52,53 @@ def index_lessons(
             if cohort is None or cohort_id != cohort.id:
                 index.foreign[key] = cohort_slug
     return index
+
+
+@dataclass(frozen=True)
+class StoredVideo:
+    bucket: str
+    key: str
+    cloud_front_path: str
+    mime_type: str
+
+
+def hls_neighbour_problems(plan: ProgramPlan, stored: Iterable[StoredVideo]) -> list[Problem]:
+    """Videos stored by other files that would share a folder with an HLS video (its signed
+    URL opens the whole folder tree): either the file's HLS video over a stored one, or the
+    file's video inside a stored HLS video's folder. The file's own videos were checked by
+    the content rules."""
+    located = [
+        (f"weeks[{wi}].lessons[{li}].video.cloudFrontPath", lesson.video)
+        for wi, week in enumerate(plan.weeks)
+        for li, lesson in enumerate(week.lessons)
+        if lesson.video is not None
+    ]
+    own = {(video.bucket, video.key) for _, video in located}
+    others = [v for v in stored if (v.bucket, v.key) not in own]
+    problems = []
+    for path, video in located:
+        folder = hls_folder(video.cloud_front_path, video.mime_type)
+        clash = next(
+            (
+                o.cloud_front_path
+                for o in others
+                if (folder and o.cloud_front_path.startswith(folder))
+                or (
+                    (f := hls_folder(o.cloud_front_path, o.mime_type))
+                    and video.cloud_front_path.startswith(f)
+                )
+            ),
+            None,
+        )
+        if clash is not None:
+            problems.append(
+                Problem(
+                    path,
+                    f"shares a folder with the stored video {clash}; an HLS video must be alone "
+                    "in its folder, which its playback URL opens",
+                )
+            )
+    return problems
 
 
 def foreign_lesson_problems(plan: ProgramPlan, foreign: Mapping[LessonKey, str]) -> list[Problem]:

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, and_, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from edxelera_gql.catalog.content import ProgramPlan
-from edxelera_gql.catalog.importer.diff import LessonIndex, VideoKey, index_lessons
+from edxelera_gql.catalog.importer.diff import LessonIndex, StoredVideo, VideoKey, index_lessons
 from edxelera_gql.catalog.models import (
     Assignment,
     Cohort,
@@ -24,6 +24,7 @@ from edxelera_gql.catalog.models import (
     VideoAsset,
     Week,
 )
+from edxelera_gql.media import HLS_MIME_TYPES, hls_folder
 
 
 @dataclass
@@ -135,6 +136,32 @@ async def assignments(session: AsyncSession, weeks: Collection[Week]) -> dict[in
             )
         ).scalars()
     }
+
+
+async def hls_neighbours(session: AsyncSession, plan: ProgramPlan) -> list[StoredVideo]:
+    """Stored HLS videos, and stored videos inside the file's HLS folders, in one SELECT (none
+    when the file has no video)."""
+    videos = [lesson.video for week in plan.weeks for lesson in week.lessons if lesson.video]
+    if not videos:
+        return []
+    folders = {f for v in videos if (f := hls_folder(v.cloud_front_path, v.mime_type)) is not None}
+    rows = await session.execute(
+        select(
+            VideoAsset.s3_bucket,
+            VideoAsset.s3_key,
+            VideoAsset.cloud_front_path,
+            VideoAsset.mime_type,
+        ).where(
+            or_(
+                VideoAsset.mime_type.in_(sorted(HLS_MIME_TYPES)),
+                *(
+                    VideoAsset.cloud_front_path.startswith(f, autoescape=True)
+                    for f in sorted(folders)
+                ),
+            )
+        )
+    )
+    return [StoredVideo(*row) for row in rows]
 
 
 async def videos(session: AsyncSession, keys: list[VideoKey]) -> dict[VideoKey, VideoAsset]:

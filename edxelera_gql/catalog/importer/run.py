@@ -8,8 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from edxelera_gql.catalog.content import ContentRejected, ProgramPlan, load_program
 from edxelera_gql.catalog.importer import apply
-from edxelera_gql.catalog.importer.diff import foreign_lesson_problems
-from edxelera_gql.catalog.importer.load import load_existing
+from edxelera_gql.catalog.importer.diff import foreign_lesson_problems, hls_neighbour_problems
+from edxelera_gql.catalog.importer.load import hls_neighbours, load_existing
 from edxelera_gql.catalog.importer.report import ImportReport
 from edxelera_gql.infra import versions
 from edxelera_gql.infra.cache import Cache
@@ -25,6 +25,7 @@ async def import_program(session: AsyncSession, plan: ProgramPlan) -> ImportRepo
     report = ImportReport(program_slug=plan.slug)
     rows = await load_existing(session, plan)
     problems = foreign_lesson_problems(plan, rows.lessons.foreign)
+    problems += hls_neighbour_problems(plan, await hls_neighbours(session, plan))
     if problems:
         raise ContentRejected(problems)
 
