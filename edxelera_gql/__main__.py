@@ -47,7 +47,15 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
             print("First start: loading the demo programs and accounts.")
             cmd_seed_demo(settings, args)
     app = create_app(settings)
-    uvicorn.run(app, host=args.host, port=args.port, log_config=None, proxy_headers=True)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        proxy_headers=True,
+        # Client addresses key the rate limits: only these proxies may say who the client is.
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+    )
     return 0
 
 

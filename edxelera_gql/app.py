@@ -173,6 +173,8 @@ def create_app(
     settings = (settings or Settings.from_env()).check()
     if setup_logging:
         configure_logging(settings.log_level)
+    for warning in settings.production_warnings():
+        log.warning(warning)
     clock = clock or SystemClock()
     sandbox = _sandbox(settings, clock)
     # Made here, not in the lifespan: the key is loaded once and a bad key path fails at startup.

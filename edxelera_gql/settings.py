@@ -75,6 +75,8 @@ class Settings:
     graphql_max_cost: int = 20_000
     graphql_max_body_bytes: int = 100_000
     webhook_max_body_bytes: int = 1_000_000
+    # Proxies whose X-Forwarded-For is believed (uvicorn's FORWARDED_ALLOW_IPS); None: loopback.
+    forwarded_allow_ips: str | None = None
     # All of a webhook's verify attempts together: Paystack waits about 5 s for the answer.
     webhook_verify_deadline_seconds: float = 4.0
     # Local state for the embedded defaults (SQLite file, local storage, generated keys).
@@ -183,6 +185,7 @@ class Settings:
             graphql_max_cost=integer("GRAPHQL_MAX_COST", 20_000),
             graphql_max_body_bytes=integer("GRAPHQL_MAX_BODY_BYTES", 100_000),
             webhook_max_body_bytes=integer("WEBHOOK_MAX_BODY_BYTES", 1_000_000),
+            forwarded_allow_ips=text("FORWARDED_ALLOW_IPS"),
             webhook_verify_deadline_seconds=float(integer("WEBHOOK_VERIFY_DEADLINE_SECONDS", 4)),
             var_dir=var_dir,
         )
@@ -271,6 +274,19 @@ class Settings:
         if "*" in self.cors_allow_origins:
             problems.append("CORS_ALLOW_ORIGINS must list origins, not '*'")
         return problems
+
+    def production_warnings(self) -> list[str]:
+        """What production allows but an operator should hear about at startup."""
+        if not self.is_production:
+            return []
+        warnings = []
+        if not self.forwarded_allow_ips:
+            warnings.append(
+                "FORWARDED_ALLOW_IPS is not set: only a proxy on this host is trusted for "
+                "X-Forwarded-For, so behind a load balancer every client shares its address "
+                "(and its rate-limit buckets)"
+            )
+        return warnings
 
     def check(self) -> Settings:
         """Raise ``SettingsError`` when production is configured unsafely."""

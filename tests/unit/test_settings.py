@@ -150,3 +150,26 @@ def test_env_example_lists_every_configuration_variable() -> None:
     }
     assert contract <= read, f"not read by settings.py: {sorted(contract - read)}"
     assert contract <= documented
+
+
+def test_production_warns_until_trusted_proxies_are_named() -> None:
+    settings = Settings.from_env(SAFE_PRODUCTION)
+    [warning] = settings.production_warnings()
+    assert "FORWARDED_ALLOW_IPS" in warning
+    named = Settings.from_env({**SAFE_PRODUCTION, "FORWARDED_ALLOW_IPS": "10.0.0.0/8"})
+    assert named.production_warnings() == []
+    assert named.forwarded_allow_ips == "10.0.0.0/8"
+    assert Settings.from_env({"APP_ENV": "development"}).production_warnings() == []
+
+
+def test_serve_hands_the_trusted_proxies_to_uvicorn(monkeypatch) -> None:
+    import uvicorn
+
+    from edxelera_gql.__main__ import main
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: seen.update(options))
+    monkeypatch.setenv("APP_ENV", "test")
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "10.1.2.3")
+    assert main(["serve", "--port", "9"]) == 0
+    assert (seen["proxy_headers"], seen["forwarded_allow_ips"]) == (True, "10.1.2.3")
