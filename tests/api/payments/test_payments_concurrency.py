@@ -13,7 +13,7 @@ from tests.support.paystack import (
     deliver,
     payment_rows,
 )
-from tests.support.users import create_account
+from tests.support.users import create_account, enroll
 
 pytestmark = pytest.mark.mysql_only
 
@@ -104,3 +104,25 @@ async def test_concurrent_free_enrollments_make_one_row(gql, app, sessionmaker) 
     assert set(codes) <= {"ok", "ALREADY_ENROLLED"}
     rows = await payment_rows(sessionmaker)
     assert [(e.status, e.source) for e in rows.enrollments] == [("active", "free")]
+
+
+async def test_concurrent_init_payment_with_an_existing_enrollment_opens_one_checkout(
+    gql, app, sessionmaker, paystack
+) -> None:
+    """The other case of the reservation lock: the enrollment row exists (a refunded one, say),
+    so the upsert's no-op update is what makes the ten calls queue."""
+    async with sessionmaker() as session, session.begin():
+        cohort = await make_program(session, slug="paid", price_minor=3_000_000)
+    account = await create_account(app, sessionmaker)
+    await enroll(sessionmaker, user_id=account.user_id, cohort_id=cohort.id, status="refunded")
+    paystack.fail("initialize", status=None, delay_seconds=0.2)  # a slow Paystack widens the race
+    results = await asyncio.gather(
+        *[gql(INIT, {"s": "paid"}, **account.headers) for _ in range(10)]
+    )
+    payloads = [r["data"]["initPayment"] for r in results]
+    assert all(p["errors"] == [] for p in payloads), payloads
+    assert len({p["reference"] for p in payloads}) == 1
+    assert paystack.calls["initialize"] == 1
+    rows = await payment_rows(sessionmaker)
+    assert [(e.status, e.source) for e in rows.enrollments] == [("pending_payment", "paystack")]
+    assert [t.status for t in rows.transactions] == ["initialized"]
