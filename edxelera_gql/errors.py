@@ -43,6 +43,7 @@ class Code(StrEnum):
     PREREQUISITES_INCOMPLETE = "PREREQUISITES_INCOMPLETE"
     VIDEO_NOT_READY = "VIDEO_NOT_READY"
     CANNOT_PIN_REPLY = "CANNOT_PIN_REPLY"
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"  # a dependency (storage) is down: retry later
 
 
 class DomainError(Exception):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -21,8 +22,10 @@ from edxelera_gql.errors import Code, DomainError
 from edxelera_gql.infra import singleflight
 from edxelera_gql.infra.cache import Cache
 from edxelera_gql.infra.cloudfront import SignedUrl, UrlSigner
-from edxelera_gql.infra.storage import Storage
+from edxelera_gql.infra.storage import Storage, StorageUnavailable
 from edxelera_gql.settings import Settings
+
+log = logging.getLogger(__name__)
 
 LOCAL_CERTIFICATES_BUCKET = "local-certificates"
 PDF = "application/pdf"
@@ -159,7 +162,16 @@ async def download_url(
         raise DomainError(Code.NOT_FOUND, "Certificate not found.")
     if certificate.status == CertificateStatus.REVOKED:
         raise DomainError(Code.FORBIDDEN, "This certificate was revoked.")
-    path = await ensure_pdf(sessionmaker, cache, certificate, storage=storage, settings=settings)
+    try:
+        path = await ensure_pdf(
+            sessionmaker, cache, certificate, storage=storage, settings=settings
+        )
+    except StorageUnavailable as exc:
+        log.warning("certificate storage unavailable", extra={"error": str(exc)})
+        raise DomainError(
+            Code.SERVICE_UNAVAILABLE,
+            "Certificates are temporarily unavailable; try again in a minute.",
+        ) from exc
     expires_at = now + timedelta(seconds=settings.certificate_url_ttl_seconds)
     return signer.sign_file(path, expires_at=expires_at)
 

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from edxelera_gql.settings import Settings
 
@@ -69,6 +69,10 @@ class LocalStorage:
         await asyncio.to_thread(write)
 
 
+class StorageUnavailable(Exception):
+    """S3 could not be reached or refused the call; services report it as SERVICE_UNAVAILABLE."""
+
+
 class S3Storage:
     """boto3 is synchronous: every call runs in a worker thread, never on the event loop."""
 
@@ -88,16 +92,25 @@ class S3Storage:
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
                 return None
-            raise
+            raise StorageUnavailable(f"head {bucket}/{key}: {exc}") from exc
+        except (BotoCoreError, OSError) as exc:
+            raise StorageUnavailable(f"head {bucket}/{key}: {exc}") from exc
         return ObjectInfo(
             size_bytes=int(meta["ContentLength"]),
             content_type=meta.get("ContentType") or "application/octet-stream",
         )
 
     async def put(self, bucket: str, key: str, body: bytes, content_type: str) -> None:
-        await asyncio.to_thread(
-            self._client.put_object, Bucket=bucket, Key=key, Body=body, ContentType=content_type
-        )
+        try:
+            await asyncio.to_thread(
+                self._client.put_object,
+                Bucket=bucket,
+                Key=key,
+                Body=body,
+                ContentType=content_type,
+            )
+        except (BotoCoreError, ClientError, OSError) as exc:
+            raise StorageUnavailable(f"put {bucket}/{key}: {exc}") from exc
 
 
 def create_storage(settings: Settings) -> Storage:

@@ -116,6 +116,8 @@ INTERNAL_EXCEPTIONS = {
     # Transport failures of the Paystack client; services translate them to DomainError.
     "enrollment/paystack.py:PaystackRejected",
     "enrollment/paystack.py:PaystackUnavailable",
+    # Object storage unreachable; delivery reports it as SERVICE_UNAVAILABLE.
+    "infra/storage.py:StorageUnavailable",
     # Control flow inside the body-limit middleware, answered as HTTP 413.
     "infra/http.py:_BodyTooLarge",
     # A deployment's configuration refused at startup: an operator's error, not a user's.
