@@ -71,7 +71,8 @@ async def test_paystack_unreachable(settings, clock, cache, sessionmaker) -> Non
             await assert_nothing_half_made(gql, sessionmaker, account.headers)
 
 
-@pytest.mark.parametrize("status", [500, 502, 503])
+# 200 with an HTML body: Paystack (or a proxy before it) answering garbage.
+@pytest.mark.parametrize("status", [500, 502, 503, 200])
 async def test_paystack_failing_then_recovering(
     gql, app, sessionmaker, paystack, status: int
 ) -> None:
@@ -154,6 +155,23 @@ async def test_verify_payment_during_an_outage_changes_nothing(
     ]
     # Two attempts (one retry) of at most the timeout each, plus the backoff.
     assert elapsed < 2 * TIMEOUT + 0.5
+    rows = await payment_rows(sessionmaker)
+    assert [t.status for t in rows.transactions] == ["initialized"]
+    assert [e.status for e in rows.enrollments] == ["pending_payment"]
+
+
+async def test_a_garbage_verify_answer_changes_nothing(gql, app, sessionmaker, paystack) -> None:
+    await paid_program(sessionmaker)
+    account = await create_account(app, sessionmaker)
+    first, _ = await timed(gql, account.headers)
+    paystack.complete(first["reference"])
+    paystack.fail("verify", status=200)  # 200, but an HTML page instead of JSON
+    verify = """mutation($r: String!) { verifyPayment(input: {reference: $r}) {
+      billingStatus { enrollmentStatus } errors { code } } }"""
+    result = (await gql(verify, {"r": first["reference"]}, **account.headers))["data"]
+    assert [e["code"] for e in result["verifyPayment"]["errors"]] == [
+        "PAYMENT_PROVIDER_UNAVAILABLE"
+    ]
     rows = await payment_rows(sessionmaker)
     assert [t.status for t in rows.transactions] == ["initialized"]
     assert [e.status for e in rows.enrollments] == ["pending_payment"]
