@@ -6,6 +6,7 @@ import asyncio
 from collections import Counter
 
 import pytest
+from sqlalchemy import text
 
 from edxelera_gql.infra import versions
 from tests.support.factories import make_program
@@ -126,3 +127,30 @@ async def test_concurrent_init_payment_with_an_existing_enrollment_opens_one_che
     rows = await payment_rows(sessionmaker)
     assert [(e.status, e.source) for e in rows.enrollments] == [("pending_payment", "paystack")]
     assert [t.status for t in rows.transactions] == ["initialized"]
+
+
+async def test_no_lock_or_pooled_connection_is_held_while_paystack_answers(
+    gql, app, sessionmaker, paystack
+) -> None:
+    """The review's outage: with Paystack hanging, initPayment kept the enrollment row locked
+    and a pooled connection checked out for the whole call, so 32 calls exhausted the pool.
+    Now the row is free and the pool idle while the call waits (reserve, commit, call, apply)."""
+    async with sessionmaker() as session, session.begin():
+        cohort = await make_program(session, slug="paid", price_minor=3_000_000)
+    account = await create_account(app, sessionmaker)
+    paystack.fail("initialize", status=None, delay_seconds=0.8)
+    call = asyncio.create_task(gql(INIT, {"s": "paid"}, **account.headers))
+    await asyncio.sleep(0.4)  # the reservation is committed; Paystack is still thinking
+    assert not call.done()
+    assert app.state.engine.pool.checkedout() == 0
+    async with sessionmaker() as session, session.begin():
+        # NOWAIT: fails at once if another transaction holds the row.
+        locked = await session.execute(
+            text(
+                "SELECT id FROM enrollments WHERE user_id = :u AND cohort_id = :c FOR UPDATE NOWAIT"
+            ),
+            {"u": account.user_id, "c": cohort.id},
+        )
+        assert len(locked.all()) == 1
+    result = (await call)["data"]["initPayment"]
+    assert result["errors"] == []
