@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route
 
 from edxelera_gql.auth.tokens import TokenCodec
+from edxelera_gql.certificates.numbers import VERIFY_PATH
 from edxelera_gql.clock import Clock, SystemClock
 from edxelera_gql.db.engine import create_engine, create_sessionmaker
 from edxelera_gql.enrollment.paystack import PaystackClient
@@ -29,6 +30,7 @@ from edxelera_gql.infra.logging import configure_logging
 from edxelera_gql.infra.storage import LocalStorage, Storage, create_storage
 from edxelera_gql.paystack_sandbox import PaystackSandbox
 from edxelera_gql.routes.cdn import serve_cdn
+from edxelera_gql.routes.certificate_page import certificate_page
 from edxelera_gql.routes.paystack_webhook import payment_callback_page, paystack_webhook
 from edxelera_gql.settings import (
     LOCAL_PAYMENT_CALLBACK_PATH,
@@ -128,6 +130,7 @@ def _routes(
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route(PAYSTACK_WEBHOOK_PATH, paystack_webhook, methods=["POST"]),
         Route("/healthz", healthz),
+        Route(VERIFY_PATH + "{number}", certificate_page, methods=["GET", "HEAD"]),
         Route("/readyz", readyz),
     ]
     # The stand-in for CloudFront: only over local storage, never in production (the guard

@@ -58,6 +58,13 @@ class Settings:
     cloudfront_private_key_path: str | None = None
     playback_url_ttl_seconds: int = 600
     certificate_url_ttl_seconds: int = 300
+    # Where certificates send people to verify them ({number} is replaced); None: this server.
+    certificate_verify_url: str | None = None
+    # What the certificate and its public page name as the issuer, and who signs it.
+    certificate_issuer_name: str = "EdXelera"
+    certificate_logo_path: str | None = None
+    certificate_signatory_name: str | None = None
+    certificate_signatory_title: str | None = None
     cache_ttl_seconds: int = 60
     cors_allow_origins: tuple[str, ...] = ("http://localhost:3000",)
     log_level: str = "INFO"
@@ -171,6 +178,11 @@ class Settings:
             cloudfront_private_key_path=text("CLOUDFRONT_PRIVATE_KEY_PATH"),
             playback_url_ttl_seconds=integer("PLAYBACK_URL_TTL_SECONDS", 600),
             certificate_url_ttl_seconds=integer("CERTIFICATE_URL_TTL_SECONDS", 300),
+            certificate_verify_url=text("CERTIFICATE_VERIFY_URL"),
+            certificate_issuer_name=text("CERTIFICATE_ISSUER_NAME", "EdXelera") or "EdXelera",
+            certificate_logo_path=text("CERTIFICATE_LOGO_PATH"),
+            certificate_signatory_name=text("CERTIFICATE_SIGNATORY_NAME"),
+            certificate_signatory_title=text("CERTIFICATE_SIGNATORY_TITLE"),
             cache_ttl_seconds=integer("CACHE_TTL_SECONDS", 60),
             cors_allow_origins=origins,
             log_level=(text("LOG_LEVEL", "INFO") or "INFO").upper(),

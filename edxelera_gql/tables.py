@@ -1,6 +1,6 @@
 """Imports every model so ``Base.metadata`` is complete (Alembic, tests)."""
 
-from edxelera_gql.auth.models import RefreshToken, Role, User, UserRole
+from edxelera_gql.auth.models import CalendarFeed, RefreshToken, Role, User, UserRole
 from edxelera_gql.catalog.models import (
     Assignment,
     Cohort,
@@ -21,6 +21,7 @@ metadata = Base.metadata
 
 __all__ = [
     "Assignment",
+    "CalendarFeed",
     "Certificate",
     "Cohort",
     "CohortCourse",

@@ -27,6 +27,18 @@ class User(IdMixin, TimestampMixin, Base):
     status: Mapped[str] = mapped_column(String(16), default=UserStatus.ACTIVE.value)
 
 
+class CalendarFeed(IdMixin, TimestampMixin, Base):
+    """A user's private calendar feed: the URL holds a random token, stored here as its hash.
+    Rotating replaces the row's hash, so the old URL stops working at once."""
+
+    __tablename__ = "calendar_feeds"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), unique=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
 class UserRole(Base):
     __tablename__ = "user_roles"
     __table_args__ = (UniqueConstraint("user_id", "role_id"),)

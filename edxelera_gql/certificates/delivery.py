@@ -6,11 +6,11 @@ import asyncio
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from edxelera_gql.auth.models import User
-from edxelera_gql.catalog.models import Cohort, Course
+from edxelera_gql.catalog.models import Cohort, Course, Lesson, Week
 from edxelera_gql.certificates.enums import CertificateStatus
 from edxelera_gql.certificates.issuance import certificate_facts
 from edxelera_gql.certificates.models import Certificate
@@ -41,9 +41,19 @@ def storage_location(settings: Settings, number: str) -> tuple[str, str, str]:
 
 
 async def load_details(session: AsyncSession, certificate: Certificate) -> CertificateDetails:
+    # What it took: the lessons' total duration, in the course or the whole program.
+    seconds = (
+        select(func.coalesce(func.sum(Lesson.duration_seconds), 0))
+        .join(Week, Week.id == Lesson.week_id)
+        .where(
+            Week.cohort_id == certificate.cohort_id,
+            *([Lesson.course_id == certificate.course_id] if certificate.course_id else []),
+        )
+        .scalar_subquery()
+    )
     row = (
         await session.execute(
-            select(User.full_name, Cohort.title, Cohort.start_at_utc, Cohort.end_at_utc)
+            select(User.full_name, Cohort.title, Cohort.start_at_utc, Cohort.end_at_utc, seconds)
             .select_from(User)
             .join(Cohort, Cohort.id == certificate.cohort_id)
             .where(User.id == certificate.user_id)
@@ -54,9 +64,16 @@ async def load_details(session: AsyncSession, certificate: Certificate) -> Certi
         course_title = await session.scalar(
             select(Course.title).where(Course.id == certificate.course_id)
         )
-    holder, program_title, start, end = row
+    holder, program_title, start, end, total = row
     return CertificateDetails(
-        certificate_facts(certificate), holder, course_title, program_title, start, end
+        certificate_facts(certificate),
+        holder,
+        course_title,
+        program_title,
+        start,
+        end,
+        hours=round(int(total or 0) / 3600, 1),
+        revoked_at=certificate.revoked_at_utc,
     )
 
 
@@ -79,7 +96,9 @@ def _content(details: CertificateDetails, settings: Settings) -> CertificateCont
         program_end=details.program_end,
         issued_at=certificate.issued_at,
         number=certificate.number,
-        verification_url=verification_url(settings.public_base_url, certificate.number),
+        verification_url=verification_url(
+            settings.public_base_url, certificate.number, settings.certificate_verify_url
+        ),
     )
 
 

@@ -30,3 +30,8 @@ class Certificate(IdMixin, TimestampMixin, Base):
     file_bucket: Mapped[str | None] = mapped_column(String(63), nullable=True)
     file_key: Mapped[str | None] = mapped_column(String(512), nullable=True)
     cloud_front_path: Mapped[str | None] = mapped_column(String(1024), nullable=True)
+    # Revocation (admins): when, why (shown on the public page) and by whom. The admin's id
+    # is an audit record, not a link: it survives the account.
+    revoked_at_utc: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    revocation_reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    revoked_by_user_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)

@@ -39,6 +39,12 @@ def is_well_formed(number: str) -> bool:
     return NUMBER_PATTERN.fullmatch(number) is not None
 
 
-def verification_url(public_base_url: str, number: str) -> str:
-    """Where anyone can check a certificate by its number."""
-    return f"{public_base_url.rstrip('/')}/certificates/verify/{number}"
+VERIFY_PATH = "/certificates/verify/"
+
+
+def verification_url(public_base_url: str, number: str, template: str | None = None) -> str:
+    """Where anyone can check a certificate by its number: this server's public page, or the
+    deployment's own (``CERTIFICATE_VERIFY_URL``, a template with ``{number}``)."""
+    if template:
+        return template.replace("{number}", number)
+    return f"{public_base_url.rstrip('/')}{VERIFY_PATH}{number}"

@@ -31,3 +31,6 @@ class CertificateDetails:
     program_title: str
     program_start: datetime
     program_end: datetime
+    # What it took: the lessons' total duration in the course (or the whole program).
+    hours: float
+    revoked_at: datetime | None = None

@@ -23,6 +23,7 @@ from edxelera_gql.graphql.auth.mutations import AuthMutation
 from edxelera_gql.graphql.auth.queries import AuthQuery
 from edxelera_gql.graphql.authentication import RefuseBadTokens
 from edxelera_gql.graphql.catalog.queries import CatalogQuery
+from edxelera_gql.graphql.certificates.mutations import CertificateMutation
 from edxelera_gql.graphql.certificates.queries import CertificateQuery
 from edxelera_gql.graphql.discussion.mutations import DiscussionMutation
 from edxelera_gql.graphql.discussion.queries import DiscussionQuery
@@ -46,7 +47,9 @@ class Query(
 
 
 @strawberry.type
-class Mutation(AuthMutation, EnrollmentMutation, LearningMutation, DiscussionMutation):
+class Mutation(
+    AuthMutation, EnrollmentMutation, LearningMutation, CertificateMutation, DiscussionMutation
+):
     pass
 
 

@@ -25,7 +25,7 @@ class CertificateQuery:
                 certificate,
                 course=Course.from_facts(course) if course else None,
                 program=Program.from_facts(program) if program else None,
-                public_base_url=ctx.settings.public_base_url,
+                settings=ctx.settings,
             )
             for certificate, program, course in rows
         ]

@@ -10,6 +10,8 @@ from edxelera_gql.certificates.numbers import verification_url
 from edxelera_gql.certificates.read_models import CertificateDetails, CertificateFacts
 from edxelera_gql.graphql.catalog.types import Course, Program
 from edxelera_gql.graphql.enums import CertificateStatus, CertificateType
+from edxelera_gql.graphql.errors import UserError
+from edxelera_gql.settings import Settings
 
 
 @strawberry.type(description="A course or program certificate of the viewer.")
@@ -34,7 +36,7 @@ class Certificate:
         *,
         course: Course | None,
         program: Program | None,
-        public_base_url: str,
+        settings: Settings,
     ) -> Certificate:
         return cls(
             id=strawberry.ID(str(row.id)),
@@ -44,7 +46,9 @@ class Certificate:
             issued_at=row.issued_at,
             course=course,
             program=program,
-            verification_url=verification_url(public_base_url, row.number),
+            verification_url=verification_url(
+                settings.public_base_url, row.number, settings.certificate_verify_url
+            ),
         )
 
 
@@ -63,6 +67,12 @@ class CertificateVerification:
     course_title: str | None
     program_title: str
     issued_at: datetime
+    hours: float = strawberry.field(
+        description="Learning time the certificate stands for: its lessons' total duration."
+    )
+    revoked_at: datetime | None = strawberry.field(
+        description="When an admin revoked it; null while it holds."
+    )
 
     @classmethod
     def from_details(cls, details: CertificateDetails) -> CertificateVerification:
@@ -75,4 +85,18 @@ class CertificateVerification:
             course_title=details.course_title,
             program_title=details.program_title,
             issued_at=certificate.issued_at,
+            hours=details.hours,
+            revoked_at=details.revoked_at,
         )
+
+
+@strawberry.input
+class RevokeCertificateInput:
+    certificate_number: str
+    reason: str = strawberry.field(description="Kept for the record; not shown publicly.")
+
+
+@strawberry.type
+class RevokeCertificatePayload:
+    certificate: CertificateVerification | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)

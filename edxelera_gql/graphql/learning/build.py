@@ -57,7 +57,7 @@ def certificate_type(
         row,
         course=courses.get(row.course_id) if row.course_id is not None else None,
         program=program,
-        public_base_url=ctx.settings.public_base_url,
+        settings=ctx.settings,
     )
 
 

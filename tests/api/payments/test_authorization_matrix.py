@@ -112,6 +112,11 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
         'mutation { refundPayment(input: {reference: "{paid_reference}"}) { errors { code } } }',
         {r: "FORBIDDEN" for r in ROLES} | {"anonymous": "UNAUTHENTICATED", "admin": OK},
     ),
+    "revokeCertificate": (
+        'mutation { revokeCertificate(input: {certificateNumber: "{number}", reason: "Test"}) '
+        "{ errors { code } } }",
+        {r: "FORBIDDEN" for r in ROLES} | {"anonymous": "UNAUTHENTICATED", "admin": OK},
+    ),
 }
 
 
@@ -214,4 +219,4 @@ async def test_every_operation_for_every_viewer(app, gql, sessionmaker, paystack
     wrong = {cell: (seen[cell], want) for cell, want in expected.items() if seen[cell] != want}
     assert wrong == {}, "\n".join(f"{op} as {role}: got {got}, want {want}"
                                   for (op, role), (got, want) in wrong.items())  # fmt: skip
-    assert len(seen) == len(MATRIX) * len(ROLES) == 24 * 7
+    assert len(seen) == len(MATRIX) * len(ROLES) == 25 * 7
