@@ -28,7 +28,9 @@ from edxelera_gql.infra.cloudfront import create_signer
 from edxelera_gql.infra.http import BodySizeLimitMiddleware, RequestIdMiddleware
 from edxelera_gql.infra.logging import configure_logging
 from edxelera_gql.infra.storage import LocalStorage, Storage, create_storage
+from edxelera_gql.learning.calendar_feed import FEED_PATH
 from edxelera_gql.paystack_sandbox import PaystackSandbox
+from edxelera_gql.routes.calendar import calendar_feed
 from edxelera_gql.routes.cdn import serve_cdn
 from edxelera_gql.routes.certificate_page import certificate_page
 from edxelera_gql.routes.paystack_webhook import payment_callback_page, paystack_webhook
@@ -131,6 +133,7 @@ def _routes(
         Route(PAYSTACK_WEBHOOK_PATH, paystack_webhook, methods=["POST"]),
         Route("/healthz", healthz),
         Route(VERIFY_PATH + "{number}", certificate_page, methods=["GET", "HEAD"]),
+        Route(FEED_PATH + "{token}.ics", calendar_feed, methods=["GET", "HEAD"]),
         Route("/readyz", readyz),
     ]
     # The stand-in for CloudFront: only over local storage, never in production (the guard

@@ -25,7 +25,7 @@ def upgrade() -> None:
     op.create_table(
         "calendar_feeds",
         sa.Column("user_id", sa.BigInteger(), nullable=False),
-        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("token", sa.String(length=64), nullable=False),
         sa.Column(
             "id",
             sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
@@ -41,7 +41,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_calendar_feeds")),
-        sa.UniqueConstraint("token_hash", name=op.f("uq_calendar_feeds_token_hash")),
+        sa.UniqueConstraint("token", name=op.f("uq_calendar_feeds_token")),
         sa.UniqueConstraint("user_id", name=op.f("uq_calendar_feeds_user_id")),
     )
 

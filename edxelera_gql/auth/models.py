@@ -28,15 +28,15 @@ class User(IdMixin, TimestampMixin, Base):
 
 
 class CalendarFeed(IdMixin, TimestampMixin, Base):
-    """A user's private calendar feed: the URL holds a random token, stored here as its hash.
-    Rotating replaces the row's hash, so the old URL stops working at once."""
+    """A user's private calendar feed: its URL holds this random token (a capability, as a
+    calendar's "secret address" is). Rotating replaces it, so the old URL stops at once."""
 
     __tablename__ = "calendar_feeds"
 
     user_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("users.id", ondelete="CASCADE"), unique=True
     )
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
 
 
 class UserRole(Base):

@@ -8,8 +8,12 @@ from strawberry.types import Info
 from edxelera_gql.graphql.context import Context
 from edxelera_gql.graphql.errors import mutation
 from edxelera_gql.graphql.learning import build
-from edxelera_gql.graphql.learning.types import CompleteLessonInput, CompleteLessonPayload
-from edxelera_gql.learning import completion
+from edxelera_gql.graphql.learning.types import (
+    CalendarFeedPayload,
+    CompleteLessonInput,
+    CompleteLessonPayload,
+)
+from edxelera_gql.learning import calendar_feed, completion
 
 
 @strawberry.type
@@ -31,3 +35,14 @@ class LearningMutation:
             now=ctx.now(),
         )
         return build.completed(done, ctx)
+
+    @mutation(
+        CalendarFeedPayload,
+        description="Replaces the viewer's calendar feed URL; the old one stops working.",
+    )
+    async def rotate_calendar_feed(self, info: Info[Context, None]) -> CalendarFeedPayload:
+        ctx = info.context
+        token = await calendar_feed.feed_token(
+            ctx.sessionmaker, viewer=ctx.viewer, rotate=True, now=ctx.now()
+        )
+        return CalendarFeedPayload(url=calendar_feed.feed_url(ctx.settings.public_base_url, token))

@@ -10,7 +10,7 @@ from edxelera_gql.auth.permissions import require_viewer
 from edxelera_gql.graphql.context import Context
 from edxelera_gql.graphql.learning import build
 from edxelera_gql.graphql.learning.types import CourseProgress, LessonPlayback, ProgramHome, WeekHub
-from edxelera_gql.learning import caching, playback, views
+from edxelera_gql.learning import caching, calendar_feed, playback, views
 
 
 @strawberry.type
@@ -43,6 +43,18 @@ class LearningQuery:
             now=ctx.now(),
         )
         return build.week_hub(data, ctx)
+
+    @strawberry.field(
+        description="The viewer's private calendar feed (iCalendar): every week release, "
+        "assignment deadline and live session of their programs. Made on first ask; "
+        "rotateCalendarFeed replaces it."
+    )
+    async def calendar_feed_url(self, info: Info[Context, None]) -> str:
+        ctx = info.context
+        token = await calendar_feed.feed_token(
+            ctx.sessionmaker, viewer=ctx.viewer, rotate=False, now=ctx.now()
+        )
+        return calendar_feed.feed_url(ctx.settings.public_base_url, token)
 
     @strawberry.field(description="The viewer's progress in a course of a program they study.")
     async def course_progress(self, info: Info[Context, None], course_slug: str) -> CourseProgress:

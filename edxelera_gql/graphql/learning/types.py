@@ -210,6 +210,12 @@ class WeekHub:
         return DiscussionSummary.from_summary(summary)
 
 
+@strawberry.type
+class CalendarFeedPayload:
+    url: str | None = strawberry.field(default=None, description="The new feed URL.")
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
 @strawberry.input
 class CompleteLessonInput:
     course_slug: str

@@ -57,6 +57,8 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
         "{ url } }",
         MEMBERS | {"anonymous": "NOT_ENROLLED"},
     ),
+    "calendarFeedUrl": ("{ calendarFeedUrl }", SIGNED_IN),
+    "rotateCalendarFeed": ("mutation { rotateCalendarFeed { url errors { code } } }", SIGNED_IN),
     "discussionThread": (
         '{ discussionThread(programSlug: "alpha", weekNumber: 1) { id } }',
         MEMBERS,
@@ -219,4 +221,4 @@ async def test_every_operation_for_every_viewer(app, gql, sessionmaker, paystack
     wrong = {cell: (seen[cell], want) for cell, want in expected.items() if seen[cell] != want}
     assert wrong == {}, "\n".join(f"{op} as {role}: got {got}, want {want}"
                                   for (op, role), (got, want) in wrong.items())  # fmt: skip
-    assert len(seen) == len(MATRIX) * len(ROLES) == 25 * 7
+    assert len(seen) == len(MATRIX) * len(ROLES) == 27 * 7
