@@ -285,6 +285,8 @@ class Settings:
             problems.append("PUBLIC_BASE_URL must be https")
         if "*" in self.cors_allow_origins:
             problems.append("CORS_ALLOW_ORIGINS must list origins, not '*'")
+        if self.certificate_logo_path and not Path(self.certificate_logo_path).is_file():
+            problems.append(f"CERTIFICATE_LOGO_PATH {self.certificate_logo_path} is not a file")
         return problems
 
     def production_warnings(self) -> list[str]:

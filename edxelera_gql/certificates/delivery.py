@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -99,7 +100,19 @@ def _content(details: CertificateDetails, settings: Settings) -> CertificateCont
         verification_url=verification_url(
             settings.public_base_url, certificate.number, settings.certificate_verify_url
         ),
+        hours=details.hours,
+        issuer=settings.certificate_issuer_name,
+        logo=_logo(settings),
+        signatory_name=settings.certificate_signatory_name,
+        signatory_title=settings.certificate_signatory_title,
     )
+
+
+def _logo(settings: Settings) -> bytes | None:
+    # Read per render: certificates render rarely, and a replaced file takes effect at once.
+    if not settings.certificate_logo_path:
+        return None
+    return Path(settings.certificate_logo_path).read_bytes()
 
 
 async def _render_and_store(

@@ -179,7 +179,7 @@ def demo_documents(now: datetime) -> list[dict[str, Any]]:
         ),
         _document(
             slug=FINISHED_SLUG,
-            title="Git Essentials (Demo, finished)",
+            title="Git Essentials",
             description="A two-week introduction to Git that ran earlier this year.",
             timezone="Africa/Lagos",
             start_day=lagos_today - timedelta(days=75),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -132,7 +132,10 @@ async def _demo_student_history(
                 )
     finished = next(plan for plan in plans if plan.slug == FINISHED_SLUG)
     for week in finished.weeks:
-        for lesson in week.lessons:
+        for index, lesson in enumerate(week.lessons):
+            # While the program ran: a day after its week opened, so her certificates carry
+            # a completion date inside the program, as a real learner's would.
+            done_at = min(week.release_at + timedelta(days=1, hours=index), finished.end_at)
             # Raises DomainError if the demo data ever stops allowing a completion.
             await complete_lesson(
                 sessionmaker,
@@ -140,5 +143,5 @@ async def _demo_student_history(
                 viewer=viewer,
                 course_slug=lesson.course,
                 lesson_slug=lesson.slug,
-                now=now,
+                now=done_at,
             )
