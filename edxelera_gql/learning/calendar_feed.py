@@ -11,7 +11,8 @@ import secrets
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from edxelera_gql.auth.enums import STAFF_ROLES, Role
@@ -45,23 +46,33 @@ async def feed_token(
     rotate: bool,
     now: datetime,
 ) -> str:
-    """The viewer's token, made on first use; ``rotate`` replaces it."""
+    """The viewer's token, made on first use; ``rotate`` replaces it.
+
+    No locking read: two first asks at once both INSERT, the unique user id lets one win,
+    and the other answers with the winner's token (a gap-locking SELECT ... FOR UPDATE would
+    deadlock them instead).
+    """
     viewer = require_viewer(viewer)
     async with sessionmaker() as session:
         existing = await _token_of(session, viewer.user_id)
     if existing is not None and not rotate:
         return existing
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    async with UnitOfWork(sessionmaker) as uow:
-        row = await uow.session.scalar(
-            select(CalendarFeed).where(CalendarFeed.user_id == viewer.user_id).with_for_update()
-        )
-        if row is None:
-            uow.session.add(CalendarFeed(user_id=viewer.user_id, token=token))
-        elif rotate:
-            row.token, row.updated_at = token, now
-        else:
-            token = row.token  # made meanwhile by a concurrent first use
+    try:
+        async with UnitOfWork(sessionmaker) as uow:
+            replaced = await uow.session.execute(
+                update(CalendarFeed)
+                .where(CalendarFeed.user_id == viewer.user_id)
+                .values(token=token, updated_at=now)
+            ) if existing is not None else None  # fmt: skip
+            if replaced is None or replaced.rowcount == 0:  # type: ignore[attr-defined]
+                uow.session.add(CalendarFeed(user_id=viewer.user_id, token=token))
+    except IntegrityError:
+        async with sessionmaker() as session:
+            made = await _token_of(session, viewer.user_id)
+        if made is None:
+            raise
+        return made
     return token
 
 

@@ -118,3 +118,12 @@ async def test_staff_get_every_running_program(app, client, gql, sessionmaker) -
     summaries = [s for s, _, _ in _events((await _feed(client, url)).content).values()]
     assert any("Program one" in s for s in summaries)
     assert any("Program two" in s for s in summaries)
+
+
+async def test_simultaneous_first_asks_agree_on_one_feed(app, gql, sessionmaker) -> None:
+    import asyncio
+
+    learner = await create_account(app, sessionmaker)
+    answers = await asyncio.gather(*(gql(URL, **learner.headers) for _ in range(8)))
+    urls = {a["data"]["calendarFeedUrl"] for a in answers}
+    assert len(urls) == 1, answers
