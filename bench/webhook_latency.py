@@ -97,13 +97,11 @@ async def main(n: int) -> None:
         references = []
         for user in users:
             started = await checkout.init_payment(
-                checkout.Checkout(
+                checkout.Checkout.for_settings(
+                    state.settings,
                     sessionmaker=state.sessionmaker,
                     cache=state.cache,
                     paystack=state.paystack,
-                    callback_url="https://frontend.example/return",
-                    reuse_seconds=1800,
-                    opening_seconds=15,
                 ),
                 viewer=Viewer(user_id=user.id, roles=frozenset({"student"})),
                 slug=cohort.slug,

@@ -38,7 +38,8 @@ class CertificateContent:
     signatory_title: str | None = None
 
 
-def _date(value: datetime) -> str:
+def long_date(value: datetime) -> str:
+    """'March 1, 2027': how certificates and their page write dates."""
     return f"{value:%B} {value.day}, {value.year}"
 
 
@@ -104,7 +105,7 @@ def _draw_body(c: canvas.Canvas, content: CertificateContent, width: float, heig
     c.drawCentredString(
         width / 2,
         height - 350,
-        f"{_date(content.program_start)} to {_date(content.program_end)}{hours}",
+        f"{long_date(content.program_start)} to {long_date(content.program_end)}{hours}",
     )
     if content.signatory_name:
         _draw_signatory(c, content, width / 2, 140)
@@ -113,7 +114,7 @@ def _draw_body(c: canvas.Canvas, content: CertificateContent, width: float, heig
 def _draw_footer(c: canvas.Canvas, content: CertificateContent, width: float) -> None:
     c.setFillColor(INK)
     c.setFont("Helvetica", 11)
-    c.drawString(70, 110, f"Completed {_date(content.issued_at)}, issued by {content.issuer}")
+    c.drawString(70, 110, f"Completed {long_date(content.issued_at)}, issued by {content.issuer}")
     c.drawString(70, 92, f"Certificate number {content.number}")
     c.setFillColor(ACCENT)
     c.drawString(70, 74, f"Verify at {content.verification_url}")

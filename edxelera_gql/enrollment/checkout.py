@@ -35,6 +35,7 @@ from edxelera_gql.enrollment.read_models import EnrollmentFacts, PaymentStarted
 from edxelera_gql.errors import Code, DomainError
 from edxelera_gql.infra.cache import Cache
 from edxelera_gql.infra.ratelimit import Rule, enforce, limit_key
+from edxelera_gql.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,25 @@ class Checkout:
     reuse_seconds: int
     # How long a reservation may take to open before others stop waiting for it.
     opening_seconds: float
+
+    @classmethod
+    def for_settings(
+        cls,
+        settings: Settings,
+        *,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        cache: Cache,
+        paystack: PaystackClient,
+    ) -> Checkout:
+        return cls(
+            sessionmaker=sessionmaker,
+            cache=cache,
+            paystack=paystack,
+            callback_url=settings.effective_paystack_callback_url(),
+            reuse_seconds=settings.payment_reuse_seconds,
+            # Paystack's client retries once: two timeouts and a margin.
+            opening_seconds=2 * settings.paystack_timeout_seconds + 5,
+        )
 
 
 @dataclass(frozen=True)

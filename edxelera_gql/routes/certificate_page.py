@@ -7,7 +7,6 @@ any internal id.
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -18,6 +17,7 @@ from starlette.templating import Jinja2Templates
 from edxelera_gql.certificates import delivery
 from edxelera_gql.certificates.enums import CertificateStatus, CertificateType
 from edxelera_gql.certificates.numbers import verification_url
+from edxelera_gql.certificates.pdf import long_date
 from edxelera_gql.certificates.read_models import CertificateDetails
 from edxelera_gql.errors import DomainError
 from edxelera_gql.infra.ratelimit import Rule, enforce, limit_key
@@ -28,12 +28,8 @@ PAGE_RATE = Rule(limit=60, window_seconds=60)
 CACHE_SECONDS = 300
 
 
-def _day(instant: datetime) -> str:
-    return f"{instant:%B} {instant.day}, {instant.year}"
-
-
 def _date(details: CertificateDetails) -> str:
-    return _day(details.certificate.issued_at)
+    return long_date(details.certificate.issued_at)
 
 
 def linkedin_url(details: CertificateDetails, settings: Settings, url: str) -> str:
@@ -70,7 +66,7 @@ def page_context(details: CertificateDetails, settings: Settings) -> dict[str, o
         "hours": f"{details.hours:g}",
         "number": certificate.number,
         "revoked": certificate.status == CertificateStatus.REVOKED,
-        "revoked_on": _day(details.revoked_at) if details.revoked_at else None,
+        "revoked_on": long_date(details.revoked_at) if details.revoked_at else None,
         "title": f"{details.holder_name} · {achievement} · {settings.certificate_issuer_name}",
         "description": f"{details.holder_name} completed {what} on {_date(details)}.",
         "url": url,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import time
 from datetime import UTC, datetime
 
@@ -18,16 +17,11 @@ from edxelera_gql.errors import Code, DomainError
 from edxelera_gql.infra.cloudfront import create_signer
 from edxelera_gql.infra.storage import S3Storage
 from tests.support.factories import make_program
+from tests.support.paystack import free_port
 from tests.support.s3 import s3_client
 from tests.support.users import create_account
 
 NOW = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 async def test_s3_down_during_a_first_download_is_a_clear_error_and_a_retry_works(
@@ -61,7 +55,7 @@ async def test_s3_down_during_a_first_download_is_a_clear_error_and_a_retry_work
             settings=settings,
         )
 
-    unreachable = S3Storage(region="us-east-1", endpoint_url=f"http://127.0.0.1:{_closed_port()}")
+    unreachable = S3Storage(region="us-east-1", endpoint_url=f"http://127.0.0.1:{free_port()}")
     with pytest.raises(DomainError) as refused:
         await download(unreachable)
     assert refused.value.code is Code.SERVICE_UNAVAILABLE
@@ -74,7 +68,7 @@ async def test_s3_down_during_a_first_download_is_a_clear_error_and_a_retry_work
 
 
 async def test_a_killed_redis_leaves_the_api_answering(settings, clock, sessionmaker) -> None:
-    dead = settings.with_overrides(redis_url=f"redis://127.0.0.1:{_closed_port()}/0")
+    dead = settings.with_overrides(redis_url=f"redis://127.0.0.1:{free_port()}/0")
     app = create_app(dead, clock=clock, setup_logging=False)
     async with app.router.lifespan_context(app):
         account = await create_account(app, sessionmaker)

@@ -8,14 +8,7 @@ import os
 import pytest
 
 from edxelera_gql.infra.cache import MemoryCache, RedisCache
-
-
-class FakeMonotonic:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support.clock import FakeMonotonic
 
 
 @pytest.fixture(params=["memory", "redis"])

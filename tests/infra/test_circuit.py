@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import time
 from collections.abc import AsyncIterator
 
@@ -11,14 +10,8 @@ import pytest
 
 from edxelera_gql.infra.cache import RedisCache
 from edxelera_gql.infra.circuit import CircuitBreaker, CircuitState
-
-
-class FakeMonotonic:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support.clock import FakeMonotonic
+from tests.support.paystack import free_port
 
 
 def test_the_breaker_opens_after_failures_and_probes_once_after_the_window() -> None:
@@ -59,12 +52,6 @@ async def hanging_redis() -> AsyncIterator[str]:
     server.close()
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 async def _timed(call) -> float:
     started = time.perf_counter()
     await call
@@ -97,7 +84,7 @@ async def test_a_hanging_redis_is_skipped_once_the_circuit_opens(hanging_redis) 
 
 
 async def test_a_killed_redis_fails_fast_and_opens_the_circuit_too() -> None:
-    cache = RedisCache(f"redis://127.0.0.1:{_closed_port()}/0", timeout_seconds=0.2)
+    cache = RedisCache(f"redis://127.0.0.1:{free_port()}/0", timeout_seconds=0.2)
     try:
         times = [await _timed(cache.get("k")) for _ in range(5)]
         assert max(times) < 0.2

@@ -22,15 +22,8 @@ from edxelera_gql.graphql.errors import mutation
 
 
 def _checkout(ctx: Context) -> checkout.Checkout:
-    settings = ctx.settings
-    return checkout.Checkout(
-        sessionmaker=ctx.sessionmaker,
-        cache=ctx.cache,
-        paystack=ctx.paystack,
-        callback_url=settings.effective_paystack_callback_url(),
-        reuse_seconds=settings.payment_reuse_seconds,
-        # Paystack's client retries once: two timeouts and a margin.
-        opening_seconds=2 * settings.paystack_timeout_seconds + 5,
+    return checkout.Checkout.for_settings(
+        ctx.settings, sessionmaker=ctx.sessionmaker, cache=ctx.cache, paystack=ctx.paystack
     )
 
 

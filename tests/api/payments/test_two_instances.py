@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -20,13 +19,7 @@ import httpx
 import pytest
 
 from tests.support.factories import make_program
-from tests.support.paystack import TEST_PAYSTACK_SECRET, SandboxServer, payment_rows
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.support.paystack import TEST_PAYSTACK_SECRET, SandboxServer, free_port, payment_rows
 
 
 @pytest.fixture
@@ -49,7 +42,7 @@ async def instances(
     )
     processes, bases = [], []
     for name in ("a", "b"):
-        port = _free_port()
+        port = free_port()
         log = (tmp_path / f"{name}.log").open("w+")
         processes.append(
             (
