@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import BaseRoute, Mount, Route
 
 from edxelera_gql.auth.tokens import TokenCodec
@@ -21,8 +21,10 @@ from edxelera_gql.certificates.numbers import VERIFY_PATH
 from edxelera_gql.clock import Clock, SystemClock
 from edxelera_gql.db.engine import create_engine, create_sessionmaker
 from edxelera_gql.enrollment.paystack import PaystackClient
+from edxelera_gql.graphql.ide import graphiql_html
+from edxelera_gql.graphql.persisted import PersistedQueries, load_manifest
 from edxelera_gql.graphql.schema import build_schema
-from edxelera_gql.graphql.view import GraphQLView
+from edxelera_gql.graphql.view import GraphQLEndpoint
 from edxelera_gql.infra.cache import create_cache
 from edxelera_gql.infra.cloudfront import create_signer
 from edxelera_gql.infra.http import BodySizeLimitMiddleware, RequestIdMiddleware
@@ -42,6 +44,8 @@ from edxelera_gql.settings import (
 )
 
 log = logging.getLogger(__name__)
+
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 async def healthz(_request: Request) -> JSONResponse:
@@ -123,13 +127,14 @@ def _lifespan(
 def _routes(
     settings: Settings, storage: Storage, sandbox: PaystackSandbox | None
 ) -> list[BaseRoute]:
-    graphql = GraphQLView(
+    graphql = GraphQLEndpoint(
         build_schema(settings),
-        graphql_ide=None if settings.is_production else "graphiql",
-        allow_queries_via_get=False,
+        persisted=_persisted_queries(settings),
+        ide_html=None if settings.is_production else graphiql_html(),
     )
     routes: list[BaseRoute] = [
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        # Every method reaches the endpoint, which refuses the others with a JSON error.
+        Route("/graphql", graphql.handle, methods=ALL_METHODS),
         Route(PAYSTACK_WEBHOOK_PATH, paystack_webhook, methods=["POST"]),
         Route("/healthz", healthz),
         Route(VERIFY_PATH + "{number}", certificate_page, methods=["GET", "HEAD"]),
@@ -144,7 +149,23 @@ def _routes(
         routes.append(Route(LOCAL_PAYMENT_CALLBACK_PATH, payment_callback_page))
     if sandbox is not None:
         routes.append(Mount(SANDBOX_PAYSTACK_PATH, app=sandbox.app))
+    if not settings.is_production:
+        routes.append(Route("/", _to_graphiql))
     return routes
+
+
+async def _to_graphiql(_request: Request) -> RedirectResponse:
+    """Development: the bare host opens GraphiQL."""
+    return RedirectResponse("/graphql", status_code=307)
+
+
+def _persisted_queries(settings: Settings) -> PersistedQueries:
+    allow_list = (
+        load_manifest(settings.graphql_persisted_queries_path)
+        if settings.graphql_persisted_queries_only and settings.graphql_persisted_queries_path
+        else None
+    )
+    return PersistedQueries(ttl_seconds=settings.apq_ttl_seconds, allow_list=allow_list)
 
 
 def _middleware(settings: Settings) -> list[Middleware]:
@@ -154,7 +175,16 @@ def _middleware(settings: Settings) -> list[Middleware]:
             CORSMiddleware,
             allow_origins=list(settings.cors_allow_origins),
             allow_methods=["GET", "POST", "OPTIONS"],
-            allow_headers=["authorization", "content-type", "x-request-id"],
+            # Apollo Client's client-awareness and CSRF-prevention headers included.
+            allow_headers=[
+                "authorization",
+                "content-type",
+                "x-request-id",
+                "apollographql-client-name",
+                "apollographql-client-version",
+                "apollo-require-preflight",
+                "x-apollo-operation-name",
+            ],
             expose_headers=["x-request-id"],
             max_age=600,
         ),

@@ -22,6 +22,10 @@ SANDBOX_PAYSTACK_SECRET_KEY = "sk_test_edxelera_local_sandbox"
 PAYSTACK_WEBHOOK_PATH = "/webhooks/paystack"
 # The local page Paystack sends the payer back to when PAYSTACK_CALLBACK_URL is unset.
 LOCAL_PAYMENT_CALLBACK_PATH = "/payments/callback"
+# The usual local frontend dev servers (Next.js, Vite), for development's CORS default.
+DEV_CORS_ORIGINS = ",".join(
+    f"http://{host}:{port}" for port in (3000, 5173) for host in ("localhost", "127.0.0.1")
+)
 # Secrets that ship in docs or examples and must never guard a real deployment.
 KNOWN_WEAK_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev", "development"})
 
@@ -75,12 +79,21 @@ class Settings:
     sign_in_limit_per_email: int = 10
     sign_in_limit_per_ip: int = 100
     sign_up_limit_per_ip: int = 20
-    # GraphQL limits (api.md "Limits"); production defaults, configurable.
+    # GraphQL limits (docs/api-guide.md "Limits"); production defaults, configurable.
     graphql_max_depth: int = 12
     graphql_max_tokens: int = 5000
     graphql_max_aliases: int = 20
     graphql_max_cost: int = 20_000
     graphql_max_body_bytes: int = 100_000
+    # GET answers to anonymous queries: seconds a CDN or browser may reuse them (0: no-cache).
+    graphql_get_cache_seconds: int = 0
+    # Automatic persisted queries: how long a registered document is kept.
+    apq_ttl_seconds: int = 7 * 24 * 3600
+    # Production option: run only the documents of this Apollo persisted-query manifest.
+    graphql_persisted_queries_only: bool = False
+    graphql_persisted_queries_path: str | None = None
+    # console (readable, development) or json (one object per line).
+    log_format: str = "json"
     webhook_max_body_bytes: int = 1_000_000
     # Proxies whose X-Forwarded-For is believed (uvicorn's FORWARDED_ALLOW_IPS); None: loopback.
     forwarded_allow_ips: str | None = None
@@ -126,7 +139,7 @@ class Settings:
 
         problems: list[str] = []
 
-        def integer(name: str, default: int) -> int:
+        def integer(name: str, default: int, *, minimum: int = 1) -> int:
             raw = text(name)
             if raw is None:
                 return default
@@ -135,8 +148,8 @@ class Settings:
             except ValueError:
                 problems.append(f"{name} must be an integer, got {raw!r}")
                 return default
-            if value <= 0:
-                problems.append(f"{name} must be positive, got {value}")
+            if value < minimum:
+                problems.append(f"{name} must be at least {minimum}, got {value}")
                 return default
             return value
 
@@ -148,11 +161,19 @@ class Settings:
             app_env = "production"
         var_dir = text("EDXELERA_VAR_DIR", "var") or "var"
         database_url = text("DATABASE_URL") or f"sqlite+aiosqlite:///{var_dir}/edxelera.sqlite3"
+        # A local frontend (Next.js on 3000, Vite on 5173) works out of the box in development.
+        # Production allows no browser origin until the operator lists the frontend's.
+        default_origins = {"development": DEV_CORS_ORIGINS, "test": "http://localhost:3000"}.get(
+            app_env, ""
+        )
         origins = tuple(
             o.strip()
-            for o in (text("CORS_ALLOW_ORIGINS", "http://localhost:3000") or "").split(",")
+            for o in (text("CORS_ALLOW_ORIGINS", default_origins) or "").split(",")
             if o.strip()
         )
+        log_format = text("LOG_FORMAT") or ("console" if app_env == "development" else "json")
+        if log_format.lower() not in ("console", "json"):
+            problems.append(f"LOG_FORMAT must be console or json, got {log_format!r}")
         settings = cls(
             app_env=app_env,
             database_url=database_url,
@@ -198,6 +219,12 @@ class Settings:
             graphql_max_body_bytes=integer("GRAPHQL_MAX_BODY_BYTES", 100_000),
             webhook_max_body_bytes=integer("WEBHOOK_MAX_BODY_BYTES", 1_000_000),
             forwarded_allow_ips=text("FORWARDED_ALLOW_IPS"),
+            graphql_get_cache_seconds=integer("GRAPHQL_GET_CACHE_SECONDS", 0, minimum=0),
+            apq_ttl_seconds=integer("APQ_TTL_SECONDS", 7 * 24 * 3600),
+            graphql_persisted_queries_only=(text("GRAPHQL_PERSISTED_QUERIES_ONLY") or "").lower()
+            in ("1", "true", "yes"),
+            graphql_persisted_queries_path=text("GRAPHQL_PERSISTED_QUERIES_PATH"),
+            log_format=log_format.lower(),
             webhook_verify_deadline_seconds=float(integer("WEBHOOK_VERIFY_DEADLINE_SECONDS", 4)),
             var_dir=var_dir,
         )
@@ -283,6 +310,10 @@ class Settings:
             )
         if not self.public_base_url.startswith("https://"):
             problems.append("PUBLIC_BASE_URL must be https")
+        if self.graphql_persisted_queries_only and not self.graphql_persisted_queries_path:
+            problems.append(
+                "GRAPHQL_PERSISTED_QUERIES_ONLY needs GRAPHQL_PERSISTED_QUERIES_PATH (the manifest)"
+            )
         if "*" in self.cors_allow_origins:
             problems.append("CORS_ALLOW_ORIGINS must list origins, not '*'")
         if self.certificate_logo_path and not Path(self.certificate_logo_path).is_file():

@@ -47,3 +47,14 @@ def prose_problem(text: str) -> str | None:
     if not has_visible_character(text):
         return "Write something first."
     return None
+
+
+QUOTE_MAX_CHARS = 64
+
+
+def quote(value: str, limit: int = QUOTE_MAX_CHARS) -> str:
+    """``value`` quoted for an error message, cut to ``limit`` characters: messages name what
+    was sent, but must not echo a 20,000-character input back."""
+    if len(value) > limit:
+        value = value[:limit] + "…"
+    return repr(value)

@@ -29,6 +29,10 @@ class InvalidToken(Exception):
     """The bearer token cannot be trusted (the reason stays in the logs, not the response)."""
 
 
+class ExpiredToken(InvalidToken):
+    """A token this server signed, past its expiry: the client should refresh it."""
+
+
 @dataclass(frozen=True)
 class AccessClaims:
     user_id: int
@@ -97,7 +101,7 @@ class TokenCodec:
         if not isinstance(exp, int) or not isinstance(iat, int):
             raise InvalidToken("exp and iat must be integers")
         if now.timestamp() >= exp + LEEWAY_SECONDS:
-            raise InvalidToken("token expired")
+            raise ExpiredToken("token expired")
         if iat > now.timestamp() + LEEWAY_SECONDS:
             raise InvalidToken("token issued in the future")
         try:

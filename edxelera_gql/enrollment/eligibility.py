@@ -17,12 +17,13 @@ from edxelera_gql.enrollment.enums import EnrollmentStatus
 from edxelera_gql.enrollment.models import Enrollment
 from edxelera_gql.enrollment.read_models import EnrollmentContext
 from edxelera_gql.errors import Code, DomainError
+from edxelera_gql.text import quote
 
 MAX_SLUG_LENGTH = 100
 
 
 def program_not_found(slug: str, *, field: str | None = None) -> DomainError:
-    return DomainError(Code.NOT_FOUND, f"No program {slug!r}.", field=field)
+    return DomainError(Code.NOT_FOUND, f"No program {quote(slug)}.", field=field)
 
 
 async def load_context(

@@ -18,10 +18,19 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
 
-@strawberry.type
+@strawberry.type(description="Where a page sits in its list (forward paging with first/after).")
 class PageInfo:
-    end_cursor: str | None
-    has_next_page: bool
+    end_cursor: str | None = strawberry.field(
+        description="Pass as `after` for the next page; null on an empty page."
+    )
+    has_next_page: bool = strawberry.field(description="More items follow this page.")
+    start_cursor: str | None = strawberry.field(
+        default=None, description="The first edge's cursor; null on an empty page."
+    )
+    has_previous_page: bool = strawberry.field(
+        default=False,
+        description="Items come before this page (true whenever `after` was given).",
+    )
 
 
 @strawberry.type
@@ -78,6 +87,7 @@ def build_connection(
     *,
     cursor_of: Callable[[RowT], Sequence[Any]],
     node_of: Callable[[RowT], NodeT],
+    after: str | None = None,
 ) -> Connection[NodeT]:
     """``rows`` holds up to ``first + 1`` rows; the extra one only says there is a next page."""
     page = rows[:first]
@@ -87,5 +97,7 @@ def build_connection(
         page_info=PageInfo(
             end_cursor=edges[-1].cursor if edges else None,
             has_next_page=len(rows) > first,
+            start_cursor=edges[0].cursor if edges else None,
+            has_previous_page=after is not None,
         ),
     )

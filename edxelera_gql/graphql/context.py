@@ -54,7 +54,7 @@ class Loaders:
 @dataclass
 class Context:
     request: Request
-    response: Response | None
+    response: Response | None  # unused by resolvers; kept for Strawberry's Info shape
     settings: Settings
     sessionmaker: async_sessionmaker[AsyncSession]
     clock: Clock
@@ -67,8 +67,6 @@ class Context:
     signer: UrlSigner
     storage: Storage
     viewer: Viewer | None = None
-    # Why the bearer token was refused; the operation then fails with this error.
-    auth_error: Exception | None = None
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -1,7 +1,7 @@
 """Query cost budget: every selected field costs 1, connection fields multiply by ``first``.
 
 Depth, token and alias limits come from Strawberry's own extensions; this adds the cost rule
-that api.md asks for, evaluated on the document before anything executes.
+that docs/api-guide.md describes, evaluated on the document before anything executes.
 """
 
 from __future__ import annotations

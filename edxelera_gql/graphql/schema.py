@@ -21,7 +21,6 @@ from strawberry.schema.config import StrawberryConfig
 
 from edxelera_gql.graphql.auth.mutations import AuthMutation
 from edxelera_gql.graphql.auth.queries import AuthQuery
-from edxelera_gql.graphql.authentication import RefuseBadTokens
 from edxelera_gql.graphql.catalog.queries import CatalogQuery
 from edxelera_gql.graphql.certificates.mutations import CertificateMutation
 from edxelera_gql.graphql.certificates.queries import CertificateQuery
@@ -34,6 +33,8 @@ from edxelera_gql.graphql.input_guard import RefuseUnstorableText
 from edxelera_gql.graphql.learning.mutations import LearningMutation
 from edxelera_gql.graphql.learning.queries import LearningQuery
 from edxelera_gql.graphql.limits import cost_limit_rule
+from edxelera_gql.graphql.node import NodeQuery
+from edxelera_gql.graphql.nodes import MODULES as _NODE_RESOLVERS  # noqa: F401 (registers)
 from edxelera_gql.graphql.scalars import DateTimeScalar
 from edxelera_gql.settings import Settings
 
@@ -41,7 +42,13 @@ from edxelera_gql.settings import Settings
 # Each domain contributes its own part; the schema is their union.
 @strawberry.type
 class Query(
-    AuthQuery, CatalogQuery, EnrollmentQuery, CertificateQuery, LearningQuery, DiscussionQuery
+    AuthQuery,
+    CatalogQuery,
+    EnrollmentQuery,
+    CertificateQuery,
+    LearningQuery,
+    DiscussionQuery,
+    NodeQuery,
 ):
     pass
 
@@ -82,7 +89,6 @@ def build_schema(settings: Settings | None = None) -> EdxSchema:
         # Bounded caches: parsing and validating the same documents again is wasted work.
         _per_request(ParserCache, maxsize=256),
         _per_request(ValidationCache, maxsize=256),
-        RefuseBadTokens,
         RefuseUnstorableText,
         _per_request(MaxTokensLimiter, max_token_count=settings.graphql_max_tokens),
         _per_request(AddValidationRules, validation_rules=limit_rules),

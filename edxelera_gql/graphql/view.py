@@ -1,42 +1,73 @@
-"""The Strawberry ASGI view, wired to the app's resources through a per-request context."""
+"""The `/graphql` endpoint: GraphQL over HTTP, persisted queries, the bearer token, GraphiQL.
+
+Order matters: the request is read and its document parsed before the token is looked at, so
+the sign-in mutations can ignore a stale token; a refused token then answers 401 before any
+field runs, so it is never silently anonymous.
+"""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
+from graphql import GraphQLError
+from graphql import OperationType as DocumentOperation
 from starlette.requests import Request
-from starlette.responses import Response
-from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse, process_result
-from strawberry.http.base import HTTPException  # what Strawberry answers as a 4xx
+from starlette.responses import HTMLResponse, Response
+from strawberry.http import process_result
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from edxelera_gql.auth import viewers
-from edxelera_gql.auth.tokens import InvalidToken
+from edxelera_gql.auth.tokens import ExpiredToken, InvalidToken
 from edxelera_gql.auth.viewer import Viewer
 from edxelera_gql.errors import Code, DomainError
 from edxelera_gql.graphql.context import Context, Loaders
 from edxelera_gql.graphql.errors import shape_errors
+from edxelera_gql.graphql.operations import RequestError, parse_document, select_operation
+from edxelera_gql.graphql.persisted import PersistedQueries
+from edxelera_gql.graphql.schema import EdxSchema
+from edxelera_gql.graphql.transport import (
+    GRAPHQL_RESPONSE,
+    json_response,
+    negotiate,
+    read_params,
+    refusal_response,
+)
 
 log = logging.getLogger(__name__)
 
 
-async def resolve_viewer(request: Request) -> tuple[Viewer | None, Exception | None]:
-    """Anonymous without a token; a refused token is an error, never silently anonymous."""
+def _token_refused(code: Code, message: str, description: str) -> RequestError:
+    challenge = f'Bearer error="invalid_token", error_description="{description}"'
+    return RequestError(401, code, message, www_authenticate=challenge)
+
+
+async def resolve_viewer(request: Request) -> Viewer | None:
+    """Anonymous without a token; a refused token raises a 401 RequestError."""
     header = request.headers.get("authorization")
     if header is None:
-        return None, None
+        return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        return None, DomainError(Code.UNAUTHENTICATED, "Malformed Authorization header.")
+        raise _token_refused(
+            Code.INVALID_TOKEN, "Malformed Authorization header.", "Send: Bearer <token>"
+        )
     state = request.app.state
     now = state.clock.now()
     try:
         claims = state.token_codec.verify(token.strip(), now=now)
+    except ExpiredToken as exc:
+        raise _token_refused(
+            Code.TOKEN_EXPIRED,
+            "The access token expired: refresh it (refreshSession) and retry.",
+            "The access token expired",
+        ) from exc
     except InvalidToken as exc:
         log.info("access token refused", extra={"reason": str(exc)})
-        return None, DomainError(Code.UNAUTHENTICATED, "Invalid or expired access token.")
+        raise _token_refused(
+            Code.INVALID_TOKEN, "Invalid access token: sign in again.", "Invalid access token"
+        ) from exc
     try:
         record = await viewers.load_viewer(
             state.sessionmaker,
@@ -46,45 +77,130 @@ async def resolve_viewer(request: Request) -> tuple[Viewer | None, Exception | N
             ttl_seconds=state.settings.viewer_cache_ttl_seconds,
         )
     except DomainError as refused:
-        return None, refused
-    return Viewer(user_id=record.user_id, roles=record.roles, session_id=claims.session_id), None
+        # A session that was signed out or revoked: the token is no good any more.
+        code = Code.INVALID_TOKEN if refused.code == Code.UNAUTHENTICATED else refused.code
+        raise _token_refused(code, refused.message, "The session has ended") from refused
+    return Viewer(user_id=record.user_id, roles=record.roles, session_id=claims.session_id)
 
 
-class GraphQLView(GraphQL):
-    def decode_json(self, data: str | bytes) -> object:
+def _context(request: Request, viewer: Viewer | None) -> Context:
+    state = request.app.state
+    return Context(
+        request=request,
+        response=None,
+        settings=state.settings,
+        sessionmaker=state.sessionmaker,
+        clock=state.clock,
+        cache=state.cache,
+        request_id=request.scope.get("state", {}).get("request_id", ""),
+        loaders=Loaders(state.sessionmaker),
+        tokens=state.token_codec,
+        paystack=state.paystack,
+        signer=state.url_signer,
+        storage=state.storage,
+        viewer=viewer,
+    )
+
+
+def _wants_ide(request: Request) -> bool:
+    return (
+        request.method == "GET"
+        and "query" not in request.query_params
+        and "extensions" not in request.query_params
+        and "text/html" in request.headers.get("accept", "")
+    )
+
+
+class GraphQLEndpoint:
+    def __init__(
+        self, schema: EdxSchema, *, persisted: PersistedQueries, ide_html: str | None
+    ) -> None:
+        self.schema = schema
+        self.persisted = persisted
+        self.ide_html = ide_html
+
+    async def handle(self, request: Request) -> Response:
+        if _wants_ide(request) and self.ide_html is not None:
+            return HTMLResponse(self.ide_html)
         try:
-            return super().decode_json(data)
-        except RecursionError as exc:
-            # The C decoder recurses per nesting level; thousands of levels are an attack.
-            raise HTTPException(400, "Request body is nested too deeply.") from exc
+            media = negotiate(request.headers.get("accept"))
+        except RequestError as refused:
+            return refusal_response(refused, "application/json")
+        try:
+            return await self._run(request, media)
+        except RequestError as refused:
+            return refusal_response(refused, media)
 
-    async def get_context(self, request: Request, response: Response | Any) -> Context:  # type: ignore[override]
-        state = request.app.state
-        viewer, auth_error = await resolve_viewer(request)
-        return Context(
-            request=request,
-            response=response,
-            settings=state.settings,
-            sessionmaker=state.sessionmaker,
-            clock=state.clock,
-            cache=state.cache,
-            request_id=request.scope.get("state", {}).get("request_id", ""),
-            loaders=Loaders(state.sessionmaker),
-            tokens=state.token_codec,
-            paystack=state.paystack,
-            signer=state.url_signer,
-            storage=state.storage,
-            viewer=viewer,
-            auth_error=auth_error,
+    async def _run(self, request: Request, media: str) -> Response:
+        settings = request.app.state.settings
+        params = await read_params(request)
+        query = await self.persisted.resolve(
+            params.query, params.extensions, request.app.state.cache
         )
+        try:
+            document = parse_document(query, max_tokens=settings.graphql_max_tokens)
+        except GraphQLError as parse_error:
+            return self._answer(
+                request, media, ExecutionResult(data=None, errors=[parse_error]), get=False
+            )
+        operation = select_operation(document, params.operation_name)
+        is_get = request.method == "GET"
+        if is_get and operation.type != DocumentOperation.QUERY:
+            raise RequestError(
+                405, Code.BAD_REQUEST, "Only queries run over GET: send it with POST.", allow="POST"
+            )
+        viewer = None if operation.token_free else await resolve_viewer(request)
+        result = await self.schema.execute(
+            query,
+            variable_values=params.variables,
+            context_value=_context(request, viewer),
+            operation_name=params.operation_name,
+            allowed_operation_types={OperationType.QUERY} if is_get else None,
+        )
+        return self._answer(request, media, result, get=is_get, anonymous=viewer is None)
 
-    async def process_result(
-        self, request: Request, result: ExecutionResult
-    ) -> GraphQLHTTPResponse:
+    def _answer(
+        self,
+        request: Request,
+        media: str,
+        result: ExecutionResult,
+        *,
+        get: bool,
+        anonymous: bool = True,
+    ) -> Response:
+        settings = request.app.state.settings
         if result.errors:
             result.errors = shape_errors(
                 result.errors,
-                mask=request.app.state.settings.is_production,
+                mask=settings.is_production,
                 request_id=request.scope.get("state", {}).get("request_id"),
             )
-        return process_result(result)
+        body: dict[str, Any] = dict(process_result(result))
+        # Nothing ran (parse, validation, variables): a request error has no `data` at all.
+        request_error = result.data is None and all(not e.path for e in result.errors or [])
+        if request_error:
+            body.pop("data", None)
+        status = 400 if request_error and media == GRAPHQL_RESPONSE else 200
+        return json_response(
+            body,
+            status=status,
+            media=media,
+            headers=_cache_headers(
+                settings.graphql_get_cache_seconds,
+                get=get,
+                anonymous=anonymous,
+                ok=not result.errors,
+            ),
+        )
+
+
+def _cache_headers(seconds: int, *, get: bool, anonymous: bool, ok: bool) -> dict[str, str]:
+    """Only an anonymous GET answer without errors may be shared (by a CDN); the rest never."""
+    headers = {"Vary": "Accept, Authorization"}
+    if not get or not anonymous:
+        headers["Cache-Control"] = "private, no-store"
+    elif ok and seconds > 0:
+        headers["Cache-Control"] = f"public, max-age={seconds}"
+    else:
+        headers["Cache-Control"] = "no-cache"
+    return headers

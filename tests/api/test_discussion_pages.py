@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from edxelera_gql.graphql.ids import global_id
 from tests.support.discussion import CREATE_POST, add_posts, make_thread, pin, thread_page
 from tests.support.factories import make_program
 from tests.support.sql import count_statements
@@ -109,11 +110,11 @@ async def test_walking_250_posts_while_new_ones_arrive_sees_each_once(
                     start=at,
                     body_prefix="tie",
                 )
-            arrived.append(str(tie.id))
+            arrived.append(global_id("Post", tie.id))
 
     assert pages == 13
     assert len(seen) == len(set(seen))
-    assert seen == [str(i) for i in expected]
+    assert seen == [global_id("Post", i) for i in expected]
     assert not set(arrived) & set(seen)
     # A new walk sees everything once, the posts that arrived included.
     fresh: list[str] = []
@@ -124,8 +125,8 @@ async def test_walking_250_posts_while_new_ones_arrive_sees_each_once(
         if not page["pageInfo"]["hasNextPage"]:
             break
         after = page["pageInfo"]["endCursor"]
-    assert fresh[:3] == [str(i) for i in expected[:3]]
-    assert sorted(fresh) == sorted([str(i) for i in expected] + arrived)
+    assert fresh[:3] == [global_id("Post", i) for i in expected[:3]]
+    assert sorted(fresh) == sorted([global_id("Post", i) for i in expected] + arrived)
 
 
 async def test_reply_pages_follow_their_cursor_oldest_first(gql, busy_thread, sessionmaker):
@@ -154,15 +155,15 @@ async def test_reply_pages_follow_their_cursor_oldest_first(gql, busy_thread, se
         result = await gql(query, {"after": after}, **students[0].headers)
         assert "errors" not in result, result
         [node] = result["data"]["discussionThread"]["posts"]["nodes"]
-        assert node["id"] == str(top_id)
+        assert node["id"] == global_id("Post", top_id)
         assert node["replyCount"] == 7
         connection = node["replies"]
-        assert all(e["node"]["parentId"] == str(top_id) for e in connection["edges"])
+        assert all(e["node"]["parentId"] == global_id("Post", top_id) for e in connection["edges"])
         seen += [e["node"]["id"] for e in connection["edges"]]
         if not connection["pageInfo"]["hasNextPage"]:
             break
         after = connection["pageInfo"]["endCursor"]
-    assert seen == [str(r.id) for r in replies]
+    assert seen == [global_id("Post", r.id) for r in replies]
 
 
 async def _replied_thread(app, sessionmaker, clock, *, posts: int, replies_each: int):
@@ -267,4 +268,4 @@ async def test_posts_created_at_the_same_instant_keep_a_stable_order(
         )
     first = await _page(gql, students[0].headers, first=10)
     ids = [e["node"]["id"] for e in first["edges"]][3:8]
-    assert ids == [str(p.id) for p in reversed(same)]
+    assert ids == [global_id("Post", p.id) for p in reversed(same)]

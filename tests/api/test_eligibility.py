@@ -15,7 +15,7 @@ START = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)  # the factory's default start
 
 async def ask(gql, slug: str, headers: dict[str, str] | None = None) -> dict:
     result = await gql(CAN_ENROLL, {"s": slug}, **(headers or {}))
-    return result["data"]["canEnroll"] if result.get("data") else result
+    return result["data"]["canEnroll"] if (result.get("data") or {}).get("canEnroll") else result
 
 
 async def test_signed_out_viewers_get_the_window_facts(gql, sessionmaker, clock) -> None:

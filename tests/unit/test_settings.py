@@ -40,7 +40,10 @@ def test_development_defaults_need_nothing_but_app_env() -> None:
     assert settings.redis_url is None
     assert settings.uses_paystack_sandbox
     assert settings.effective_paystack_base_url() == "http://127.0.0.1:8000/_sandbox/paystack"
-    assert settings.cors_allow_origins == ("http://localhost:3000",)
+    # The usual local frontend ports, Next.js and Vite.
+    assert "http://localhost:3000" in settings.cors_allow_origins
+    assert "http://127.0.0.1:5173" in settings.cors_allow_origins
+    assert settings.log_format == "console"
     assert (settings.access_token_ttl_seconds, settings.refresh_token_ttl_days) == (900, 30)
     assert (settings.playback_url_ttl_seconds, settings.certificate_url_ttl_seconds) == (600, 300)
     assert settings.cache_ttl_seconds == 60

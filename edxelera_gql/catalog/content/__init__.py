@@ -1,6 +1,6 @@
 """The program content format: parsing and validation into a plan with every time in UTC.
 
-Pure: no I/O beyond parsing the text handed in. The format is ``content-format.md``; a document
+Pure: no I/O beyond parsing the text handed in. The format is ``docs/content-format.md``; a document
 that breaks a rule is refused with every problem found, each with its path in the document.
 
 Modules: ``parse`` (text to plain values), ``fields`` (single-value readers), ``program``,

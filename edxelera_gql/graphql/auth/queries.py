@@ -10,13 +10,17 @@ from edxelera_gql.graphql.auth.types import User
 from edxelera_gql.graphql.context import Context
 
 
+async def me_of(ctx: Context) -> User | None:
+    viewer = ctx.viewer
+    if viewer is None:
+        return None
+    async with ctx.sessionmaker() as session:
+        user = await accounts.find_user(session, viewer.user_id, viewer.roles)
+    return User.from_facts(user) if user is not None else None
+
+
 @strawberry.type
 class AuthQuery:
     @strawberry.field(description="The signed-in user; null when anonymous.")
     async def me(self, info: Info[Context, None]) -> User | None:
-        viewer = info.context.viewer
-        if viewer is None:
-            return None
-        async with info.context.sessionmaker() as session:
-            user = await accounts.find_user(session, viewer.user_id, viewer.roles)
-        return User.from_facts(user) if user is not None else None
+        return await me_of(info.context)

@@ -9,11 +9,12 @@ import strawberry
 from edxelera_gql.auth.read_models import SignedIn, UserFacts
 from edxelera_gql.graphql.enums import Role
 from edxelera_gql.graphql.errors import UserError
+from edxelera_gql.graphql.ids import global_id
+from edxelera_gql.graphql.node import Node
 
 
-@strawberry.type
-class User:
-    id: strawberry.ID
+@strawberry.type(description="A signed-in person: only themselves see this (`me`).")
+class User(Node):
     email: str
     full_name: str
     roles: list[Role]  # type: ignore[valid-type]
@@ -21,7 +22,7 @@ class User:
     @classmethod
     def from_facts(cls, user: UserFacts) -> User:
         return cls(
-            id=strawberry.ID(str(user.id)),
+            id=global_id("User", user.id),
             email=user.email,
             full_name=user.full_name,
             roles=list(user.roles),

@@ -45,7 +45,7 @@ class CatalogQuery:
         first: int | None = 20,
         after: str | None = None,
         include_ended: bool = False,
-    ) -> Connection[Program]:
+    ) -> Connection[Program] | None:
         limit = page_size(first)
         ctx = info.context
         async with ctx.sessionmaker() as session:
@@ -61,6 +61,7 @@ class CatalogQuery:
             limit,
             cursor_of=lambda p: (p.start_at.isoformat(), p.id),
             node_of=Program.from_facts,
+            after=after,
         )
 
     @strawberry.field(

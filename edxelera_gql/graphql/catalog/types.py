@@ -10,12 +10,13 @@ from strawberry.types import Info
 from edxelera_gql.catalog import loaders
 from edxelera_gql.catalog.read_models import CourseFacts, ProgramFacts, WeekFacts
 from edxelera_gql.graphql.context import Context
+from edxelera_gql.graphql.ids import global_id
+from edxelera_gql.graphql.node import Node
 from edxelera_gql.learning.loaders import completed_count_by_user_week
 
 
-@strawberry.type
-class Course:
-    id: strawberry.ID
+@strawberry.type(description="A course of a program (a course belongs to one program).")
+class Course(Node):
     slug: str
     title: str
     description: str
@@ -23,7 +24,7 @@ class Course:
     @classmethod
     def from_facts(cls, course: CourseFacts) -> Course:
         return cls(
-            id=strawberry.ID(str(course.id)),
+            id=global_id("Course", course.id),
             slug=course.slug,
             title=course.title,
             description=course.description,
@@ -31,7 +32,7 @@ class Course:
 
 
 @strawberry.type(description="A week's title and times, without its content.")
-class WeekSummary:
+class WeekSummary(Node):
     number: int
     title: str
     release_at: datetime
@@ -42,6 +43,7 @@ class WeekSummary:
     @classmethod
     def from_facts(cls, week: WeekFacts, now: datetime) -> WeekSummary:
         return cls(
+            id=global_id("WeekSummary", week.id),
             number=week.number,
             title=week.title,
             release_at=week.release_at,
@@ -65,8 +67,7 @@ class WeekSummary:
 
 
 @strawberry.type(description="A program (cohort): one calendar run of several courses.")
-class Program:
-    id: strawberry.ID
+class Program(Node):
     slug: str
     title: str
     description: str
@@ -84,7 +85,7 @@ class Program:
     @classmethod
     def from_facts(cls, program: ProgramFacts) -> Program:
         return cls(
-            id=strawberry.ID(str(program.id)),
+            id=global_id("Program", program.id),
             slug=program.slug,
             title=program.title,
             description=program.description,

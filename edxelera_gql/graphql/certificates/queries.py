@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -10,36 +12,43 @@ from edxelera_gql.certificates import delivery, issuance
 from edxelera_gql.graphql.catalog.types import Course, Program
 from edxelera_gql.graphql.certificates.types import Certificate, CertificateVerification, SignedUrl
 from edxelera_gql.graphql.context import Context
+from edxelera_gql.graphql.ids import maybe_int_key
+
+
+async def certificates_of(ctx: Context) -> list[Certificate]:
+    viewer = require_viewer(ctx.viewer)
+    async with ctx.sessionmaker() as session:
+        rows = await issuance.certificates_of_user(session, viewer.user_id)
+    return [
+        Certificate.build(
+            certificate,
+            course=Course.from_facts(course) if course else None,
+            program=Program.from_facts(program) if program else None,
+            settings=ctx.settings,
+        )
+        for certificate, program, course in rows
+    ]
 
 
 @strawberry.type
 class CertificateQuery:
     @strawberry.field(description="The viewer's certificates, newest first.")
-    async def certificates(self, info: Info[Context, None]) -> list[Certificate]:
-        ctx = info.context
-        viewer = require_viewer(ctx.viewer)
-        async with ctx.sessionmaker() as session:
-            rows = await issuance.certificates_of_user(session, viewer.user_id)
-        return [
-            Certificate.build(
-                certificate,
-                course=Course.from_facts(course) if course else None,
-                program=Program.from_facts(program) if program else None,
-                settings=ctx.settings,
-            )
-            for certificate, program, course in rows
-        ]
+    async def certificates(self, info: Info[Context, None]) -> list[Certificate] | None:
+        return await certificates_of(info.context)
 
     @strawberry.field(description="A short-lived signed URL to the viewer's certificate PDF.")
     async def certificate_download(
-        self, info: Info[Context, None], certificate_id: strawberry.ID
-    ) -> SignedUrl:
+        self,
+        info: Info[Context, None],
+        certificate_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="`Certificate.id` (a bare number is accepted too)."),
+        ],
+    ) -> SignedUrl | None:
         ctx = info.context
         viewer = require_viewer(ctx.viewer)
-        try:
-            certificate_pk = int(certificate_id)
-        except ValueError:
-            certificate_pk = 0  # unknown either way: NOT_FOUND below
+        # Not a certificate id: unknown either way, NOT_FOUND below.
+        certificate_pk = maybe_int_key(certificate_id, "Certificate") or 0
         # Renders and stores the PDF on first download (one renderer, no lock held).
         signed = await delivery.download_url(
             ctx.sessionmaker,

@@ -11,12 +11,13 @@ from edxelera_gql.certificates.read_models import CertificateDetails, Certificat
 from edxelera_gql.graphql.catalog.types import Course, Program
 from edxelera_gql.graphql.enums import CertificateStatus, CertificateType
 from edxelera_gql.graphql.errors import UserError
+from edxelera_gql.graphql.ids import global_id
+from edxelera_gql.graphql.node import Node
 from edxelera_gql.settings import Settings
 
 
 @strawberry.type(description="A course or program certificate of the viewer.")
-class Certificate:
-    id: strawberry.ID
+class Certificate(Node):
     type: CertificateType  # type: ignore[valid-type]
     status: CertificateStatus  # type: ignore[valid-type]
     certificate_number: str
@@ -39,7 +40,7 @@ class Certificate:
         settings: Settings,
     ) -> Certificate:
         return cls(
-            id=strawberry.ID(str(row.id)),
+            id=global_id("Certificate", row.id),
             type=row.type,
             status=row.status,
             certificate_number=row.number,
@@ -59,7 +60,7 @@ class SignedUrl:
 
 
 @strawberry.type(description="What anyone may learn about a certificate from its number.")
-class CertificateVerification:
+class CertificateVerification(Node):
     certificate_number: str
     status: CertificateStatus  # type: ignore[valid-type]
     holder_name: str
@@ -78,6 +79,7 @@ class CertificateVerification:
     def from_details(cls, details: CertificateDetails) -> CertificateVerification:
         certificate = details.certificate
         return cls(
+            id=global_id("CertificateVerification", certificate.number),
             certificate_number=certificate.number,
             status=certificate.status,
             holder_name=details.holder_name,

@@ -15,6 +15,7 @@ from edxelera_gql.graphql.discussion.types import (
     SetPinnedPostInput,
 )
 from edxelera_gql.graphql.errors import mutation
+from edxelera_gql.graphql.ids import maybe_int_key
 
 
 @strawberry.type
@@ -42,7 +43,7 @@ class DiscussionMutation:
             ctx.sessionmaker,
             cache=ctx.cache,
             viewer=ctx.viewer,
-            post_id=input.post_id,
+            post_id=post_key(input.post_id),
             body=input.body,
             now=ctx.now(),
         )
@@ -56,8 +57,15 @@ class DiscussionMutation:
         post = await posts.set_pinned(
             ctx.sessionmaker,
             viewer=ctx.viewer,
-            post_id=input.post_id,
+            post_id=post_key(input.post_id),
             pinned=input.pinned,
             now=ctx.now(),
         )
         return PostPayload(post=Post.from_row(post))
+
+
+def post_key(post_id: str) -> str:
+    """`Post.id` (or the bare number older clients send) as the number the service parses;
+    anything else goes through unchanged and is refused there as NOT_FOUND."""
+    number = maybe_int_key(post_id, "Post")
+    return str(number) if number is not None else post_id

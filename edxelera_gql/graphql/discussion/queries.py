@@ -10,6 +10,18 @@ from edxelera_gql.graphql.context import Context
 from edxelera_gql.graphql.discussion.types import DiscussionThread
 
 
+async def thread_of(ctx: Context, program_slug: str, week_number: int) -> DiscussionThread:
+    opened = await threads.open_thread(
+        ctx.sessionmaker,
+        cache=ctx.cache,
+        viewer=ctx.viewer,
+        program_slug=program_slug,
+        week_number=week_number,
+        now=ctx.now(),
+    )
+    return DiscussionThread.from_open(opened)
+
+
 @strawberry.type
 class DiscussionQuery:
     @strawberry.field(
@@ -18,14 +30,5 @@ class DiscussionQuery:
     )
     async def discussion_thread(
         self, info: Info[Context, None], program_slug: str, week_number: int
-    ) -> DiscussionThread:
-        ctx = info.context
-        opened = await threads.open_thread(
-            ctx.sessionmaker,
-            cache=ctx.cache,
-            viewer=ctx.viewer,
-            program_slug=program_slug,
-            week_number=week_number,
-            now=ctx.now(),
-        )
-        return DiscussionThread.from_open(opened)
+    ) -> DiscussionThread | None:
+        return await thread_of(info.context, program_slug, week_number)

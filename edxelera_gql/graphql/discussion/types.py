@@ -21,18 +21,26 @@ from edxelera_gql.graphql.connections import (
 )
 from edxelera_gql.graphql.context import Context
 from edxelera_gql.graphql.errors import UserError
+from edxelera_gql.graphql.ids import global_id
+from edxelera_gql.graphql.node import Node
 
 
 @strawberry.type(description="A week's discussion at a glance (no thread yet: id null, 0 posts).")
 class DiscussionSummary:
+    id: strawberry.ID = strawberry.field(
+        description="Stable per program week (the thread may not exist yet)."
+    )
     thread_id: strawberry.ID | None
     post_count: int
     last_post_at: datetime | None
 
     @classmethod
-    def from_summary(cls, summary: ThreadSummary) -> DiscussionSummary:
+    def from_summary(cls, summary: ThreadSummary, week_id: int) -> DiscussionSummary:
         return cls(
-            thread_id=strawberry.ID(str(summary.thread_id)) if summary.thread_id else None,
+            id=global_id("DiscussionSummary", week_id),
+            thread_id=global_id("DiscussionThread", summary.thread_id)
+            if summary.thread_id
+            else None,
             post_count=summary.post_count,
             last_post_at=summary.last_post_at,
         )
@@ -92,13 +100,15 @@ def parse_reply_cursor(cursor: str | None) -> ReplyKey | None:
 
 @strawberry.type(description="Who wrote a post: a name and whether staff, never the email.")
 class Author:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="Stable per person (not a node: fetch posts, not authors)."
+    )
     full_name: str
     is_staff: bool = strawberry.field(description="An instructor or admin.")
 
     @classmethod
     def from_row(cls, row: AuthorRow) -> Author:
-        return cls(id=strawberry.ID(str(row.id)), full_name=row.full_name, is_staff=row.is_staff)
+        return cls(id=global_id("Author", row.id), full_name=row.full_name, is_staff=row.is_staff)
 
 
 async def _author(info: Info[Context, None], user_id: int) -> Author:
@@ -109,8 +119,7 @@ async def _author(info: Info[Context, None], user_id: int) -> Author:
 
 
 @strawberry.type(description="A top-level post of a week's thread, or a reply to one.")
-class Post:
-    id: strawberry.ID
+class Post(Node):
     body: str = strawberry.field(description="As written, trimmed; the frontend escapes it.")
     created_at: datetime
     updated_at: datetime
@@ -124,13 +133,13 @@ class Post:
     @classmethod
     def from_row(cls, row: PostRow) -> Post:
         return cls(
-            id=strawberry.ID(str(row.id)),
+            id=global_id("Post", row.id),
             body=row.body,
             created_at=row.created_at,
             updated_at=row.updated_at,
             is_pinned=row.is_pinned,
             pinned_at=row.pinned_at_utc,
-            parent_id=strawberry.ID(str(row.parent_post_id)) if row.parent_post_id else None,
+            parent_id=global_id("Post", row.parent_post_id) if row.parent_post_id else None,
             row=row,
         )
 
@@ -168,12 +177,13 @@ class Post:
                 rows = await listings.list_replies(
                     session, parent_id=self.row.id, limit=limit + 1, after_key=key
                 )
-        return build_connection(rows, limit, cursor_of=reply_cursor, node_of=Post.from_row)
+        return build_connection(
+            rows, limit, cursor_of=reply_cursor, node_of=Post.from_row, after=after
+        )
 
 
 @strawberry.type(description="The discussion of one program week.")
-class DiscussionThread:
-    id: strawberry.ID
+class DiscussionThread(Node):
     week_number: int
     title: str
     program: Program
@@ -182,7 +192,7 @@ class DiscussionThread:
     @classmethod
     def from_open(cls, opened: threads.OpenThread) -> DiscussionThread:
         return cls(
-            id=strawberry.ID(str(opened.thread.id)),
+            id=global_id("DiscussionThread", opened.thread.id),
             week_number=opened.thread.week_number,
             title=opened.thread.title,
             program=Program.from_facts(opened.program),
@@ -201,7 +211,9 @@ class DiscussionThread:
             rows = await listings.list_posts(
                 session, thread_id=self.thread_id, limit=limit + 1, after_key=key
             )
-        return build_connection(rows, limit, cursor_of=post_cursor, node_of=Post.from_row)
+        return build_connection(
+            rows, limit, cursor_of=post_cursor, node_of=Post.from_row, after=after
+        )
 
 
 @strawberry.input

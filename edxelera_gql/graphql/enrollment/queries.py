@@ -11,6 +11,20 @@ from edxelera_gql.graphql.context import Context
 from edxelera_gql.graphql.enrollment.types import BillingStatus, EnrollmentEligibility
 
 
+async def billing_status_of(ctx: Context, program_slug: str) -> BillingStatus:
+    viewer = require_viewer(ctx.viewer)
+    async with ctx.sessionmaker() as session:
+        answer = await billing.billing_status(
+            session,
+            slug=program_slug,
+            user_id=viewer.user_id,
+            include_unpublished=viewer.is_staff,
+            cache=ctx.cache,
+            ttl_seconds=ctx.settings.cache_ttl_seconds,
+        )
+    return BillingStatus.from_billing(answer)
+
+
 @strawberry.type
 class EnrollmentQuery:
     @strawberry.field(
@@ -19,7 +33,7 @@ class EnrollmentQuery:
     )
     async def can_enroll(
         self, info: Info[Context, None], program_slug: str
-    ) -> EnrollmentEligibility:
+    ) -> EnrollmentEligibility | None:
         ctx = info.context
         async with ctx.sessionmaker() as session:
             verdict = await eligibility.can_enroll(
@@ -28,16 +42,7 @@ class EnrollmentQuery:
         return EnrollmentEligibility.from_rules(verdict)
 
     @strawberry.field(description="The viewer's enrollment status and latest payment (signed in).")
-    async def billing_status(self, info: Info[Context, None], program_slug: str) -> BillingStatus:
-        ctx = info.context
-        viewer = require_viewer(ctx.viewer)
-        async with ctx.sessionmaker() as session:
-            answer = await billing.billing_status(
-                session,
-                slug=program_slug,
-                user_id=viewer.user_id,
-                include_unpublished=viewer.is_staff,
-                cache=ctx.cache,
-                ttl_seconds=ctx.settings.cache_ttl_seconds,
-            )
-        return BillingStatus.from_billing(answer)
+    async def billing_status(
+        self, info: Info[Context, None], program_slug: str
+    ) -> BillingStatus | None:
+        return await billing_status_of(info.context, program_slug)

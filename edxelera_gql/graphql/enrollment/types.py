@@ -18,11 +18,12 @@ from edxelera_gql.errors import DomainError
 from edxelera_gql.graphql.catalog.types import Program
 from edxelera_gql.graphql.enums import EnrollmentStatus, ErrorCode, PaymentStatus
 from edxelera_gql.graphql.errors import UserError, user_errors
+from edxelera_gql.graphql.ids import global_id
+from edxelera_gql.graphql.node import Node
 
 
-@strawberry.type
-class Enrollment:
-    id: strawberry.ID
+@strawberry.type(description="The viewer's enrollment in a program.")
+class Enrollment(Node):
     status: EnrollmentStatus  # type: ignore[valid-type]
     enrolled_at: datetime | None
     source: str = strawberry.field(description="How access was granted: `free` or `paystack`.")
@@ -30,7 +31,7 @@ class Enrollment:
     @classmethod
     def from_facts(cls, enrollment: EnrollmentFacts) -> Enrollment:
         return cls(
-            id=strawberry.ID(str(enrollment.id)),
+            id=global_id("Enrollment", enrollment.id),
             status=enrollment.status,
             enrolled_at=enrollment.enrolled_at,
             source=enrollment.source,
@@ -65,7 +66,7 @@ class EnrollmentEligibility:
 
 
 @strawberry.type(description="One Paystack transaction of the viewer.")
-class Payment:
+class Payment(Node):
     reference: str
     amount_minor: int
     currency: str
@@ -78,6 +79,7 @@ class Payment:
     @classmethod
     def from_facts(cls, payment: PaymentFacts) -> Payment:
         return cls(
+            id=global_id("Payment", payment.reference),
             reference=payment.reference,
             amount_minor=payment.amount_minor,
             currency=payment.currency,
@@ -90,7 +92,7 @@ class Payment:
 
 
 @strawberry.type(description="The viewer's enrollment and latest payment in a program.")
-class BillingStatus:
+class BillingStatus(Node):
     program: Program
     enrollment_status: EnrollmentStatus | None  # type: ignore[valid-type]
     price_minor: int
@@ -100,6 +102,7 @@ class BillingStatus:
     @classmethod
     def from_billing(cls, billing: Billing) -> BillingStatus:
         return cls(
+            id=global_id("BillingStatus", billing.program.id),
             program=Program.from_facts(billing.program),
             enrollment_status=billing.enrollment_status,
             price_minor=billing.program.price_minor,

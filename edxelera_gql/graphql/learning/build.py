@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-import strawberry
-
 from edxelera_gql.catalog import loaders as catalog_loaders
 from edxelera_gql.catalog import schedule
 from edxelera_gql.catalog.read_models import CourseFacts, ProgramFacts, WeekFacts
@@ -21,6 +19,7 @@ from edxelera_gql.graphql.catalog.types import Course, Program, WeekSummary
 from edxelera_gql.graphql.certificates.types import Certificate
 from edxelera_gql.graphql.context import Context
 from edxelera_gql.graphql.enrollment.types import Enrollment
+from edxelera_gql.graphql.ids import global_id
 from edxelera_gql.graphql.learning.types import (
     Assignment,
     CompleteLessonPayload,
@@ -107,6 +106,7 @@ def program_home(data: ProgramHomeData, ctx: Context) -> ProgramHome:
     )
     next_lesson = data.next_lesson
     return ProgramHome(
+        id=global_id("ProgramHome", data.program.id),
         program=program,
         enrollment=Enrollment.from_facts(data.enrollment) if data.enrollment else None,
         courses=[
@@ -129,7 +129,7 @@ def program_home(data: ProgramHomeData, ctx: Context) -> ProgramHome:
 def _lesson_course(view: LessonView, courses: dict[int, Course]) -> Course:
     # A lesson whose course is not (or no longer) in the program still shows its course id.
     return courses.get(view.course_id) or Course(
-        id=strawberry.ID(str(view.course_id)), slug="", title="", description=""
+        id=global_id("Course", view.course_id), slug="", title="", description=""
     )
 
 
@@ -141,6 +141,7 @@ def week_hub(data: WeekHubData, ctx: Context) -> WeekHub:
     courses = {c.id: course_type(c) for c in data.courses}
     week = data.week
     return WeekHub(
+        id=global_id("WeekHub", week.id),
         program=_program(data.program),
         week=_week_summary(week, now),
         lessons=[LessonItem.from_view(v, _lesson_course(v, courses)) for v in data.lessons],

@@ -24,6 +24,8 @@ from edxelera_gql.graphql.discussion.types import DiscussionSummary
 from edxelera_gql.graphql.enrollment.types import Enrollment
 from edxelera_gql.graphql.enums import ErrorCode, LessonStatus, LiveSessionStatus
 from edxelera_gql.graphql.errors import UserError, user_errors
+from edxelera_gql.graphql.ids import global_id
+from edxelera_gql.graphql.node import Node
 from edxelera_gql.learning import rules
 from edxelera_gql.learning.read_models import (
     CourseProgressFacts,
@@ -34,6 +36,9 @@ from edxelera_gql.learning.read_models import (
 
 @strawberry.type(description="A lesson named as a prerequisite.")
 class LessonRef:
+    id: strawberry.ID = strawberry.field(
+        description="The prerequisite lesson's own id: `node(id:)` answers its `LessonItem`."
+    )
     slug: str
     title: str
     course_slug: str
@@ -41,8 +46,7 @@ class LessonRef:
 
 
 @strawberry.type(description="A lesson as the viewer sees it: open, completed, or locked and why.")
-class LessonItem:
-    id: strawberry.ID
+class LessonItem(Node):
     slug: str
     title: str
     description: str
@@ -65,7 +69,7 @@ class LessonItem:
     @classmethod
     def from_view(cls, view: LessonView, course: Course) -> LessonItem:
         return cls(
-            id=strawberry.ID(str(view.id)),
+            id=global_id("LessonItem", view.id),
             slug=view.slug,
             title=view.title,
             description=view.description,
@@ -80,7 +84,11 @@ class LessonItem:
             unlocks_at=view.unlocks_at,
             missing_prerequisites=[
                 LessonRef(
-                    slug=p.slug, title=p.title, course_slug=p.course_slug, week_number=p.week_number
+                    id=global_id("LessonItem", p.id),
+                    slug=p.slug,
+                    title=p.title,
+                    course_slug=p.course_slug,
+                    week_number=p.week_number,
                 )
                 for p in view.missing_prerequisites
             ],
@@ -89,7 +97,7 @@ class LessonItem:
 
 
 @strawberry.type(description="A week's assignment.")
-class Assignment:
+class Assignment(Node):
     week_number: int
     title: str
     instructions: str
@@ -103,6 +111,7 @@ class Assignment:
         if week.assignment is None or week.deadline is None:
             return None
         return cls(
+            id=global_id("Assignment", week.id),
             week_number=week.number,
             title=week.assignment.title,
             instructions=week.assignment.instructions,
@@ -114,7 +123,7 @@ class Assignment:
 
 
 @strawberry.type(description="A week's live session; the link only for its students and staff.")
-class LiveSession:
+class LiveSession(Node):
     week_number: int
     title: str
     start_at: datetime
@@ -134,6 +143,7 @@ class LiveSession:
             week_released=rules.is_released(now, week.release_at),
         )
         return cls(
+            id=global_id("LiveSession", week.id),
             week_number=week.number,
             title=week.live_title or week.title,
             start_at=week.live_start,
@@ -144,7 +154,7 @@ class LiveSession:
 
 
 @strawberry.type(description="The viewer's progress through one course.")
-class CourseProgress:
+class CourseProgress(Node):
     course: Course
     completed_lessons: int
     total_lessons: int
@@ -157,6 +167,7 @@ class CourseProgress:
         cls, facts: CourseProgressFacts, course: Course, certificate: Certificate | None
     ) -> CourseProgress:
         return cls(
+            id=global_id("CourseProgress", facts.course_id),
             course=course,
             completed_lessons=facts.completed_lessons,
             total_lessons=facts.total_lessons,
@@ -167,7 +178,7 @@ class CourseProgress:
 
 
 @strawberry.type(description="A program from the viewer's seat: progress, schedule, what's next.")
-class ProgramHome:
+class ProgramHome(Node):
     program: Program
     enrollment: Enrollment | None = strawberry.field(
         description="Null only for staff viewing without an enrollment."
@@ -190,7 +201,7 @@ class ProgramHome:
 
 
 @strawberry.type(description="One week: its lessons, assignment, live session and discussion.")
-class WeekHub:
+class WeekHub(Node):
     program: Program
     week: WeekSummary
     lessons: list[LessonItem] = strawberry.field(description="Course order, then sort order.")
@@ -203,11 +214,11 @@ class WeekHub:
     @strawberry.field(description="Thread id, post count, last post time (empty until released).")
     async def discussion(self, info: Info[Context, None]) -> DiscussionSummary:
         if not self.show_discussion:
-            return DiscussionSummary.from_summary(ThreadSummary(None, 0, None))
+            return DiscussionSummary.from_summary(ThreadSummary(None, 0, None), self.week.week_id)
         summary = await info.context.loaders(summary_by_cohort_week).load(
             (self.cohort_id, self.week_number)
         )
-        return DiscussionSummary.from_summary(summary)
+        return DiscussionSummary.from_summary(summary, self.week.week_id)
 
 
 @strawberry.type

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from edxelera_gql.catalog.models import Lesson, VideoAsset
 from edxelera_gql.certificates.models import Certificate
+from edxelera_gql.graphql.ids import global_id
 from edxelera_gql.graphql.schema import build_schema
 from tests.support.factories import make_program
 from tests.support.users import Account, create_account, enroll
@@ -109,6 +110,12 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
         'mutation { setPinnedPost(input: {postId: "{post}", pinned: true}) { errors { code } } }',
         {r: "FORBIDDEN" for r in ROLES} | {"anonymous": "UNAUTHENTICATED"} | STAFF_OK,
     ),
+    # By global id: what may not be seen reads as unknown (NOT_FOUND), whatever the reason.
+    "node": (
+        '{ node(id: "{home}") { id } }',
+        {r: "NOT_FOUND" for r in ROLES} | {"enrolled": OK, **STAFF_OK},
+    ),
+    "nodes": ('{ nodes(ids: ["{home}", "{post}"]) { id } }', EVERYONE),
     # Last: admins refund the enrolled student's payment.
     "refundPayment": (
         'mutation { refundPayment(input: {reference: "{paid_reference}"}) { errors { code } } }',
@@ -191,6 +198,7 @@ async def _world(app, gql, sessionmaker, paystack) -> World:
             "pending_reference": pending_reference,
             "paid_reference": paid,
             "post": post["data"]["createPost"]["post"]["id"],
+            "home": global_id("ProgramHome", alpha.id),
         },
     )
 
@@ -221,4 +229,4 @@ async def test_every_operation_for_every_viewer(app, gql, sessionmaker, paystack
     wrong = {cell: (seen[cell], want) for cell, want in expected.items() if seen[cell] != want}
     assert wrong == {}, "\n".join(f"{op} as {role}: got {got}, want {want}"
                                   for (op, role), (got, want) in wrong.items())  # fmt: skip
-    assert len(seen) == len(MATRIX) * len(ROLES) == 27 * 7
+    assert len(seen) == len(MATRIX) * len(ROLES) == 29 * 7

@@ -13,6 +13,7 @@ from starlette.applications import Starlette
 
 from edxelera_gql.auth.models import RefreshToken
 from edxelera_gql.enrollment.access import active_enrollment
+from edxelera_gql.graphql.ids import parse_global_id
 from edxelera_gql.paystack_sandbox import PaystackSandbox
 from tests.support.factories import make_program
 from tests.support.paystack import (
@@ -95,7 +96,7 @@ async def test_a_paid_enrollment_from_sign_up_to_active(
         {"i": {"email": "ada@example.com", "password": "correct horse battery", "fullName": "Ada"}},
     )
     token = signed_up["data"]["signUp"]["accessToken"]
-    user_id = int(signed_up["data"]["signUp"]["user"]["id"])
+    user_id = int(parse_global_id(signed_up["data"]["signUp"]["user"]["id"])[1][0])
     auth = {"Authorization": f"Bearer {token}"}
 
     eligibility = (await gql(CAN_ENROLL, {"s": "paid"}, **auth))["data"]["canEnroll"]
