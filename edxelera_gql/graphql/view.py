@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.http.base import HTTPException  # what Strawberry answers as a 4xx
@@ -16,6 +16,7 @@ from edxelera_gql.auth import viewers
 from edxelera_gql.auth.tokens import InvalidToken
 from edxelera_gql.auth.viewer import Viewer
 from edxelera_gql.errors import Code, DomainError
+from edxelera_gql.graphiql.page import PAGE_HEADERS, graphiql_html
 from edxelera_gql.graphql.context import Context, Loaders
 from edxelera_gql.graphql.errors import shape_errors
 
@@ -51,6 +52,14 @@ async def resolve_viewer(request: Request) -> tuple[Viewer | None, Exception | N
 
 
 class GraphQLView(GraphQL):
+    @property
+    def graphql_ide_html(self) -> str:
+        # Our vendored GraphiQL, not Strawberry's page from a CDN: it works offline.
+        return graphiql_html()
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(self.graphql_ide_html, headers=PAGE_HEADERS)
+
     def decode_json(self, data: str | bytes) -> object:
         try:
             return super().decode_json(data)
