@@ -21,7 +21,7 @@ from edxelera_gql.certificates.numbers import VERIFY_PATH
 from edxelera_gql.clock import Clock, SystemClock
 from edxelera_gql.db.engine import create_engine, create_sessionmaker
 from edxelera_gql.enrollment.paystack import PaystackClient
-from edxelera_gql.graphql.ide import graphiql_html
+from edxelera_gql.graphiql.page import graphiql_html, graphiql_routes
 from edxelera_gql.graphql.persisted import PersistedQueries, load_manifest
 from edxelera_gql.graphql.schema import build_schema
 from edxelera_gql.graphql.view import GraphQLEndpoint
@@ -145,6 +145,8 @@ def _routes(
     # refuses local storage there).
     if isinstance(storage, LocalStorage) and not settings.is_production:
         routes.append(Route("/cdn/{path:path}", serve_cdn, methods=["GET", "HEAD"]))
+    if not settings.is_production:  # where GraphiQL is on (graphql_ide above)
+        routes.extend(graphiql_routes())
     if not settings.paystack_callback_url:
         routes.append(Route(LOCAL_PAYMENT_CALLBACK_PATH, payment_callback_page))
     if sandbox is not None:

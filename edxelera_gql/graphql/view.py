@@ -22,6 +22,7 @@ from edxelera_gql.auth import viewers
 from edxelera_gql.auth.tokens import ExpiredToken, InvalidToken
 from edxelera_gql.auth.viewer import Viewer
 from edxelera_gql.errors import Code, DomainError
+from edxelera_gql.graphiql.page import PAGE_HEADERS
 from edxelera_gql.graphql.context import Context, Loaders
 from edxelera_gql.graphql.errors import shape_errors
 from edxelera_gql.graphql.operations import RequestError, parse_document, select_operation
@@ -121,7 +122,7 @@ class GraphQLEndpoint:
 
     async def handle(self, request: Request) -> Response:
         if _wants_ide(request) and self.ide_html is not None:
-            return HTMLResponse(self.ide_html)
+            return HTMLResponse(self.ide_html, headers=PAGE_HEADERS)
         try:
             media = negotiate(request.headers.get("accept"))
         except RequestError as refused:

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import io
-import os
 import shutil
 import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -21,20 +19,12 @@ from edxelera_gql.certificates import delivery
 from edxelera_gql.certificates.models import Certificate
 from edxelera_gql.infra.cloudfront import create_signer
 from edxelera_gql.infra.storage import LocalStorage
+from tests.support.browser import need as _need
 from tests.support.factories import make_program
 from tests.support.paystack import serve
 from tests.support.users import create_account
 
 NUMBER = "EDX-SHAR-E000-0001"
-
-
-def _need(*tools: str) -> None:
-    missing = [t for t in tools if shutil.which(t) is None]
-    if missing:
-        # CI installs them (.ci/run); only a developer's bare machine may skip.
-        if os.environ.get("CI"):
-            pytest.fail(f"missing {', '.join(missing)} in CI")
-        pytest.skip(f"needs {', '.join(missing)} (apt: chromium chromium-driver poppler-utils)")
 
 
 async def _certificate(app, sessionmaker) -> tuple[Certificate, int]:
