@@ -25,6 +25,7 @@ from edxelera_gql.catalog.importer import import_plans
 from edxelera_gql.catalog.models import Cohort
 from edxelera_gql.db.unit_of_work import UnitOfWork
 from edxelera_gql.demo.documents import FINISHED_SLUG, FREE_SLUG, demo_documents
+from edxelera_gql.demo.reset import reset_accounts
 from edxelera_gql.enrollment.enums import EnrollmentSource, EnrollmentStatus
 from edxelera_gql.enrollment.models import Enrollment
 from edxelera_gql.infra.cache import Cache, MemoryCache
@@ -72,11 +73,15 @@ async def seed_demo(
 ) -> list[DemoAccount]:
     """Imports the demo programs and (re)sets the demo accounts with fresh passwords.
 
-    Safe to run again: programs are updated in place and passwords replaced. Returns the
-    accounts with their passwords, which exist nowhere else, for the caller to show once.
+    Safe to run again: programs are updated in place, the accounts' activity (enrollments,
+    payments, progress, certificates, posts) is removed and the demo history laid down again.
+    Returns the accounts with their passwords, which exist nowhere else, for the caller to
+    show once.
     """
     plans = [validate_program(doc) for doc in demo_documents(now)]
     await import_plans(sessionmaker, plans)
+    # A re-run restores the whole demo state, not just the passwords.
+    await reset_accounts(sessionmaker, [email for email, _name, _role in DEMO_USERS], cache)
     await _store_sample_videos(storage, plans)
     accounts = [
         DemoAccount(email=email, role=role, password=secrets.token_urlsafe(12))

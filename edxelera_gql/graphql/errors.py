@@ -145,7 +145,10 @@ def _shape(error: GraphQLError, mask: bool, request_id: str | None) -> GraphQLEr
 def _shape_document_error(error: GraphQLError) -> GraphQLError:
     """Parse and validation errors: the document is wrong, or a variable has the wrong type."""
     extensions = dict(error.extensions or {})
-    if error.message.startswith("Syntax Error"):
+    if _TOO_BIG.search(error.message):
+        # Depth, aliases and tokens are limits like the cost budget: one code for all of them.
+        extensions["code"] = Code.QUERY_TOO_COMPLEX.value
+    elif error.message.startswith("Syntax Error"):
         extensions["code"] = "GRAPHQL_PARSE_FAILED"
     elif bad_variable := _BAD_VARIABLE.match(error.message):
         extensions["code"] = Code.INVALID_INPUT.value
@@ -159,7 +162,9 @@ def _shape_document_error(error: GraphQLError) -> GraphQLError:
         return _rebuild(error, f"`{field}` {reason}.", extensions, path=None)
     else:
         extensions["code"] = "GRAPHQL_VALIDATION_FAILED"
-    return _rebuild(error, error.message, extensions, original_error=error.original_error)
+    # graphql-core quotes the document (field names, values): bounded, like our own messages.
+    message = error.message if len(error.message) <= 300 else error.message[:300] + "…"
+    return _rebuild(error, message, extensions, original_error=error.original_error)
 
 
 def domain_extensions(error: DomainError) -> dict[str, Any]:
@@ -186,6 +191,10 @@ def _json_safe(value: object) -> bool:
 # field, null where non-null.
 _BAD_VARIABLE = re.compile(
     r"^Variable '\$(\w+)' (?:got invalid value|has invalid value|of required type|of non-null type)"
+)
+# Strawberry's depth and alias limiters and graphql-core's token limit.
+_TOO_BIG = re.compile(
+    r"exceeds maximum operation depth|aliases found|more than \d+ tokens"
 )
 _AT_PATH = re.compile(r" at '?\.?([\w.\[\]]+)'?[:;]")
 _FIELD_NAMED = re.compile(r"(?:Field|required field) '(\w+)'")

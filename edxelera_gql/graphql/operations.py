@@ -56,16 +56,12 @@ def _parse(query: str, max_tokens: int) -> DocumentNode:
 
 
 def parse_document(query: str, *, max_tokens: int) -> DocumentNode:
-    """The parsed document; a syntax error is a GraphQLError with GRAPHQL_PARSE_FAILED."""
+    """The parsed document; a syntax error (or too many tokens) is raised as a GraphQLError,
+    which `shape_errors` codes like any document error."""
     try:
         return _parse(query, max_tokens)
     except GraphQLSyntaxError as error:
-        raise GraphQLError(
-            error.message[:300],
-            source=error.source,
-            positions=error.positions,
-            extensions={"code": Code.GRAPHQL_PARSE_FAILED.value},
-        ) from error
+        raise GraphQLError(error.message, source=error.source, positions=error.positions) from error
 
 
 def select_operation(document: DocumentNode, operation_name: str | None) -> Operation:

@@ -132,7 +132,7 @@ async def test_depth_limit(settings, clock) -> None:
             assert "errors" not in (await client.post("/graphql", json=shallow)).json()
             deep = {"query": "{ programs { nodes { weeks { number } } } }"}
             body = (await client.post("/graphql", json=deep)).json()
-    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
     assert "exceeds maximum operation depth" in body["errors"][0]["message"]
 
 
@@ -142,6 +142,7 @@ async def test_alias_limit(gql) -> None:
     too_many = "{ " + " ".join(f'a{i}: program(slug: "x") {{ slug }}' for i in range(21)) + " }"
     result = await gql(too_many)
     assert "aliases" in result["errors"][0]["message"]
+    assert result["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
 
 
 async def test_token_limit(client) -> None:
@@ -149,6 +150,7 @@ async def test_token_limit(client) -> None:
     response = await client.post("/graphql", json={"query": query})
     body = response.json()
     assert body["errors"][0]["message"].startswith("Syntax Error: Document contains more than")
+    assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
 
 
 async def test_cost_limit_multiplies_connection_page_sizes(client) -> None:
