@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import os
 import secrets
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -40,6 +41,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from edxelera_gql.app import create_app
 
+    settings = _base_url_follows_port(settings, args)
     if settings.app_env == "development":
         # A fresh checkout runs with no set-up: create the schema, load demo data once.
         migrations.upgrade(settings.database_url)
@@ -57,6 +59,18 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         forwarded_allow_ips=settings.forwarded_allow_ips,
     )
     return 0
+
+
+def _base_url_follows_port(settings: Settings, args: argparse.Namespace) -> Settings:
+    """Unset PUBLIC_BASE_URL outside production means this server: `serve --port 8123` must not
+    send the sandbox's webhooks and every signed link to whatever listens on 8000."""
+    if settings.is_production or os.environ.get("PUBLIC_BASE_URL", "").strip():
+        return settings
+    # A wildcard listen address is not a URL a browser can open; loopback is.
+    wildcard = args.host in ("", "::") or args.host == "0.0.0.0"  # noqa: S104
+    host = "127.0.0.1" if wildcard else args.host
+    host = f"[{host}]" if ":" in host else host
+    return settings.with_overrides(public_base_url=f"http://{host}:{args.port}")
 
 
 async def _catalog_is_empty(sessionmaker: Any) -> bool:

@@ -210,7 +210,7 @@ def create_app(
     """Builds the app; settings come from the environment when none are given."""
     settings = (settings or Settings.from_env()).check()
     if setup_logging:
-        configure_logging(settings.log_level)
+        configure_logging(settings.log_level, settings.log_format)
     for warning in settings.production_warnings():
         log.warning(warning)
     clock = clock or SystemClock()

@@ -193,8 +193,6 @@ _BAD_VARIABLE = re.compile(
     r"^Variable '\$(\w+)' (?:got invalid value|has invalid value|of required type|of non-null type)"
 )
 # Strawberry's depth and alias limiters and graphql-core's token limit.
-_TOO_BIG = re.compile(
-    r"exceeds maximum operation depth|aliases found|more than \d+ tokens"
-)
+_TOO_BIG = re.compile(r"exceeds maximum operation depth|aliases found|more than \d+ tokens")
 _AT_PATH = re.compile(r" at '?\.?([\w.\[\]]+)'?[:;]")
 _FIELD_NAMED = re.compile(r"(?:Field|required field) '(\w+)'")

@@ -1,4 +1,4 @@
-"""JSON log lines carrying the request id of the request that wrote them."""
+"""Log lines carrying the request id: JSON for machines, readable lines for a developer."""
 
 from __future__ import annotations
 
@@ -36,9 +36,29 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, default=str)
 
 
-def configure_logging(level: str = "INFO") -> None:
+class ConsoleFormatter(logging.Formatter):
+    """`14:02:11 INFO  edxelera_gql.access POST /graphql 200 (3.1 ms) [req-id]`, no colours.
+
+    Plain text so that logs piped to a file or CI output stay readable.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        stamp = datetime.fromtimestamp(record.created).strftime("%H:%M:%S")
+        line = f"{stamp} {record.levelname:<5} {record.name} {record.getMessage()}"
+        duration = getattr(record, "duration_ms", None)
+        if duration is not None:
+            line += f" ({duration} ms)"
+        request_id = getattr(record, "request_id", None) or request_id_var.get()
+        if request_id:
+            line += f" [{request_id}]"
+        if record.exc_info and record.exc_info[0] is not None:
+            line += "\n" + "".join(traceback.format_exception(*record.exc_info)).rstrip()
+        return line
+
+
+def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
+    handler.setFormatter(ConsoleFormatter() if fmt == "console" else JsonFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

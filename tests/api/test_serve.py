@@ -26,12 +26,12 @@ def served(tmp_path: Path):
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "TEST_DATABASE_URL", "APP_ENV"}
+        if k not in {"DATABASE_URL", "REDIS_URL", "TEST_DATABASE_URL", "APP_ENV", "PUBLIC_BASE_URL"}
     }
     env["EDXELERA_VAR_DIR"] = str(tmp_path / "var")
     env["APP_ENV"] = "development"  # what `make run` says; unset means production
-    # Signed /cdn URLs name the public base URL, so it must be where this server listens.
-    env["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
+    # No PUBLIC_BASE_URL, as `make run PORT=...` leaves it: it follows --port, so the signed
+    # /cdn URLs and the sandbox's webhooks point at this server, not at :8000.
     log = (tmp_path / "server.log").open("w+")
     proc = subprocess.Popen(
         [sys.executable, "-m", "edxelera_gql", "serve", "--port", str(port)],
@@ -84,7 +84,12 @@ def test_serve_on_embedded_defaults_shows_graphiql_and_demo_programs(served) -> 
     log.seek(0)
     output = log.read()
     assert "admin@demo.edxelera.test" in output  # the demo accounts are printed on first start
-    assert '"logger": "edxelera_gql.access"' in output  # JSON access log lines
+    # Development logs are readable lines (JSON is for production), without terminal colours.
+    access = [line for line in output.splitlines() if "edxelera_gql.access" in line]
+    assert access, output
+    assert not access[0].lstrip().startswith("{")
+    assert "POST /graphql 200" in output
+    assert "\x1b[" not in output
 
 
 SIGN_IN = """mutation($e: String!, $p: String!) {
