@@ -198,10 +198,10 @@ class GraphQLEndpoint:
 def _cache_headers(seconds: int, *, get: bool, anonymous: bool, ok: bool) -> dict[str, str]:
     """Only an anonymous GET answer without errors may be shared (by a CDN); the rest never."""
     headers = {"Vary": "Accept, Authorization"}
-    if not get or not anonymous:
+    if not get or not anonymous or not ok:
         headers["Cache-Control"] = "private, no-store"
-    elif ok and seconds > 0:
+    elif seconds > 0:
         headers["Cache-Control"] = f"public, max-age={seconds}"
     else:
-        headers["Cache-Control"] = "no-cache"
+        headers["Cache-Control"] = "no-cache"  # shareable, but always revalidated
     return headers

@@ -26,7 +26,7 @@ from edxelera_gql.graphql.node import Node
 
 
 @strawberry.type(description="A week's discussion at a glance (no thread yet: id null, 0 posts).")
-class DiscussionSummary:
+class DiscussionSummary(Node):
     id: strawberry.ID = strawberry.field(
         description="Stable per program week (the thread may not exist yet)."
     )
