@@ -129,8 +129,14 @@ def error_body(code: Code, message: str, **extensions: Any) -> dict[str, Any]:
     return {"errors": [{"message": message, "extensions": {"code": code.value, **extensions}}]}
 
 
+# A refusal is about this request only: a CDN that kept one (an APQ miss above all) would keep
+# refusing a document that has since been registered.
+REFUSAL_HEADERS = {"Cache-Control": "private, no-store", "Vary": "Accept, Authorization"}
+
+
 def refusal_response(error: RequestError, media: str) -> Response:
     headers = {key.replace("_", "-"): value for key, value in error.headers.items()}
+    headers = REFUSAL_HEADERS | headers
     media = headers.pop("media", media)
     body = error_body(error.code, error.message)
     return json_response(body, status=error.status, media=media, headers=headers)

@@ -86,6 +86,8 @@ async def test_automatic_persisted_query_miss_then_hit(client, programs, method)
     [error] = miss.json()["errors"]
     assert error["message"] == "PersistedQueryNotFound"
     assert error["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+    # A CDN must not keep the miss: it would refuse the hash after it is registered.
+    assert miss.headers["cache-control"] == "private, no-store"
     registered = await send(with_query=True)
     assert registered.status_code == 200
     assert registered.json()["data"]["programs"]["nodes"][0]["slug"] == "alpha"
@@ -144,6 +146,7 @@ async def test_mutations_are_refused_over_get(client) -> None:
     response = await client.get("/graphql", params={"query": mutation})
     assert response.status_code == 405
     assert response.headers["allow"] == "POST"
+    assert response.headers["cache-control"] == "private, no-store"
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
     # Even named among queries: the operation chosen is what counts.
     document = "query Q { __typename } " + mutation.replace("mutation", "mutation M")
