@@ -9,8 +9,11 @@ PORT ?= 8000
 # developer's machine, so they say development unless APP_ENV is set.
 APP_ENV ?= development
 DEV := APP_ENV=$(APP_ENV)
+# tests/clients runs real GraphQL clients (Node); without npm they skip, and `make test` still runs.
+NPM := $(shell command -v npm 2>/dev/null)
+CLIENTS_STAMP := clients/node_modules/.package-lock.json
 
-.PHONY: install run test lint format migrate schema schema-check seed-demo clean
+.PHONY: install clients run test lint format migrate schema schema-check seed-demo clean
 
 install: $(STAMP)
 
@@ -21,10 +24,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
+clients: $(if $(NPM),$(CLIENTS_STAMP))  ## the Node packages of tests/clients, when npm exists
+
+$(CLIENTS_STAMP): clients/package-lock.json
+	npm ci --prefix clients --no-audit --no-fund
+
 run: install  ## serve on http://127.0.0.1:8000/graphql (migrates and loads demo data on first start)
 	$(DEV) $(BIN)/python -m edxelera_gql serve --host $(HOST) --port $(PORT)
 
-test: install  ## MariaDB + Redis when TEST_DATABASE_URL / REDIS_URL are set, else SQLite + in-process
+test: install clients  ## MariaDB + Redis when TEST_DATABASE_URL / REDIS_URL are set, else SQLite + in-process
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install  ## ruff, the import layering contracts (pyproject.toml) and mypy on the package
@@ -50,4 +58,4 @@ seed-demo: install
 	$(DEV) $(BIN)/python -m edxelera_gql seed-demo
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .import_linter_cache
+	rm -rf $(VENV) clients/node_modules var .pytest_cache .ruff_cache .mypy_cache .import_linter_cache
