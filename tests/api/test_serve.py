@@ -2,63 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.support.served import served as serve_app
 
 
 @pytest.fixture
 def served(tmp_path: Path):
-    port = _free_port()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "TEST_DATABASE_URL", "APP_ENV", "PUBLIC_BASE_URL"}
-    }
-    env["EDXELERA_VAR_DIR"] = str(tmp_path / "var")
-    env["APP_ENV"] = "development"  # what `make run` says; unset means production
-    # No PUBLIC_BASE_URL, as `make run PORT=...` leaves it: it follows --port, so the signed
-    # /cdn URLs and the sandbox's webhooks point at this server, not at :8000.
-    log = (tmp_path / "server.log").open("w+")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "edxelera_gql", "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=tmp_path,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                log.seek(0)
-                pytest.fail(f"server exited with {proc.returncode}:\n{log.read()}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("server did not answer /healthz within 60 s")
+    with serve_app(tmp_path) as (base, log):
         yield base, log
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
 
 
 def test_serve_on_embedded_defaults_shows_graphiql_and_demo_programs(served) -> None:

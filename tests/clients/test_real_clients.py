@@ -12,17 +12,13 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import time
-from pathlib import Path
 from typing import Any, NoReturn
 
-import httpx
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.served import ROOT, served
+
 CLIENTS = ROOT / "clients"
 STUDENT = "ada@demo.edxelera.test"  # enrolled in the free demo program (edxelera_gql/demo)
 
@@ -44,58 +40,16 @@ def _node() -> str:
     return node
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
     """`serve` on embedded defaults, as tests/api/test_serve.py starts it; yields the GraphQL
     URL and the demo student's password (printed once on first start)."""
     _node()
-    tmp_path = tmp_path_factory.mktemp("clients")
-    port = _free_port()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "TEST_DATABASE_URL", "APP_ENV", "PUBLIC_BASE_URL"}
-    }
-    env["EDXELERA_VAR_DIR"] = str(tmp_path / "var")
-    env["APP_ENV"] = "development"
-    # This checkout's server, whatever the virtualenv's editable install points at.
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    log = (tmp_path / "server.log").open("w+")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "edxelera_gql", "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=tmp_path,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                log.seek(0)
-                pytest.fail(f"server exited with {proc.returncode}:\n{log.read()}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("server did not answer /healthz within 60 s")
+    with served(tmp_path_factory.mktemp("clients")) as (base, log):
         log.seek(0)
         found = re.search(rf"{re.escape(STUDENT)}\s+(\S+)", log.read())
         assert found, "the demo student's password is printed on first start"
         yield f"{base}/graphql", found.group(1)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
 
 
 def _run(script: str, url: str, **env: str) -> tuple[int, dict[str, Any], str]:
