@@ -157,6 +157,10 @@ def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_seed_demo(settings: Settings, _args: argparse.Namespace) -> int:
     from edxelera_gql.demo.seed import seed_demo
 
+    if settings.is_production:
+        # It creates an admin with a printed password and resets the demo accounts.
+        print("seed-demo refuses to run in production (set APP_ENV=development).", file=sys.stderr)
+        return 2
     migrations.upgrade(settings.database_url)
     now = SystemClock().now()
     storage = create_storage(settings)

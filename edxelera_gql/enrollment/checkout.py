@@ -105,7 +105,7 @@ def _is_opening(tx: PaymentTransaction, now: datetime, opening_seconds: float) -
 async def init_payment(
     checkout: Checkout, *, viewer: Viewer, slug: str, now: datetime
 ) -> PaymentStarted:
-    """product.md "Enrollment and payment": checks the window, enrolls free programs at once,
+    """Enrollment and payment: checks the window, enrolls free programs at once,
     and opens (or reuses) one Paystack checkout for paid ones."""
     slug = slug.strip()
     if not slug or len(slug) > MAX_SLUG_LENGTH:

@@ -48,7 +48,7 @@ def eligibility(
     signed_in: bool,
     enrollment_status: str | None,
 ) -> Eligibility:
-    """product.md "Enrollment window": the rules in order, the first failing one is the reason.
+    """The enrollment window: the rules in order, the first failing one is the reason.
 
     Signed-out viewers get the same window facts; where the window is open their reason is
     SIGN_IN_REQUIRED.
@@ -199,7 +199,7 @@ REFUND_PROCESSED = "refund.processed"
 
 
 def dedupe_key(event: str, data: dict[str, object], body_digest: str) -> str:
-    """product.md: charges by ``event + data.reference``; refunds by
+    """Charges are keyed by ``event + data.reference``; refunds by
     ``event + transaction_reference + status``; anything else by the body's digest, so only an
     identical redelivery counts as a duplicate."""
     event = event[:64]

@@ -52,7 +52,7 @@ def lesson_access(
     is_staff: bool,
     completed_lesson_ids: Collection[int],
 ) -> LessonAccess:
-    """The first rule that applies (product.md, "Lessons, unlocking and progress").
+    """The first rule that applies (lessons, unlocking and progress).
 
     ``is_enrolled`` means an *active* enrollment in the lesson's program; ``completed_lesson_ids``
     are the viewer's completions (only an enrolled viewer's count as completed).

@@ -113,3 +113,12 @@ def test_a_forgotten_app_env_means_production_and_the_guard_refuses(monkeypatch,
     assert "PAYSTACK_SECRET_KEY is required" in refused
     with pytest.raises(SettingsError):
         create_app()
+
+
+def test_seed_demo_refuses_production(settings, tmp_path, capsys):
+    """It makes an admin with a printed password: never on a real deployment."""
+    from edxelera_gql.__main__ import cmd_seed_demo
+    from tests.api.test_limits_and_errors import production_settings
+
+    assert cmd_seed_demo(production_settings(settings, tmp_path), None) == 2  # type: ignore[arg-type]
+    assert "refuses to run in production" in capsys.readouterr().err

@@ -74,7 +74,7 @@ def test_release_is_checked_before_prerequisites() -> None:
 
 
 def test_a_completed_lesson_whose_prerequisite_is_missing_is_locked() -> None:
-    # The order of the rules: prerequisites are checked before "completed" (product.md).
+    # The order of the rules: prerequisites are checked before "completed".
     locked = access(prerequisites=(2,), completed=frozenset({1}))
     assert locked.lock_reason is Code.PREREQUISITES_INCOMPLETE
 

@@ -123,7 +123,7 @@ def test_env_example_lists_every_configuration_variable() -> None:
     read = set(re.findall(r'(?:text|integer)\("([A-Z][A-Z0-9_]+)"', source))
     assert read, "settings.py reads no variables?"
     assert read <= documented, f"undocumented: {sorted(read - documented)}"
-    # The contract of product.md "Configuration".
+    # The configuration contract (docs/operator-guide.md).
     contract = {
         "APP_ENV",
         "DATABASE_URL",
