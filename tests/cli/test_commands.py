@@ -122,3 +122,13 @@ def test_seed_demo_refuses_production(settings, tmp_path, capsys):
 
     assert cmd_seed_demo(production_settings(settings, tmp_path), None) == 2  # type: ignore[arg-type]
     assert "refuses to run in production" in capsys.readouterr().err
+
+
+def test_migrate_check_reports_a_database_behind_head(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("APP_ENV", "test")
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'behind.sqlite3'}")
+    assert main(["migrate", "--check"]) == 1
+    assert "not up to date" in capsys.readouterr().err
+    assert main(["migrate"]) == 0
+    assert main(["migrate", "--check"]) == 0
