@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
+from typing import IO
 
 import httpx
 import pytest
@@ -15,6 +17,16 @@ from tests.support.served import served as serve_app
 def served(tmp_path: Path):
     with serve_app(tmp_path) as (base, log):
         yield base, log
+
+
+def _log_once_it_says(log: IO[str], text: str, seconds: float = 5) -> str:
+    deadline = time.monotonic() + seconds
+    while True:
+        log.seek(0)
+        output = log.read()
+        if text in output or time.monotonic() > deadline:
+            return output
+        time.sleep(0.05)
 
 
 def test_serve_on_embedded_defaults_shows_graphiql_and_demo_programs(served) -> None:
@@ -37,8 +49,8 @@ def test_serve_on_embedded_defaults_shows_graphiql_and_demo_programs(served) -> 
     assert programs["demo-python-foundations"]["priceMinor"] == 0
     assert programs["demo-data-analytics"]["priceMinor"] > 0
 
-    log.seek(0)
-    output = log.read()
+    # The access line is written once the answer has gone out: give it a moment to land.
+    output = _log_once_it_says(log, "POST /graphql 200")
     assert "admin@demo.edxelera.test" in output  # the demo accounts are printed on first start
     # Development logs are readable lines (JSON is for production), without terminal colours.
     access = [line for line in output.splitlines() if "edxelera_gql.access" in line]
