@@ -17,8 +17,23 @@ RowT = TypeVar("RowT")
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
+# The arguments of every connection field.
+FIRST = (
+    f"How many items to return: 0 to {MAX_PAGE_SIZE}, {DEFAULT_PAGE_SIZE} when omitted or "
+    "null; outside that range the field fails with INVALID_INPUT (`field` = `first`). Each "
+    "item multiplies the cost of the fields selected under it (QUERY_TOO_COMPLEX)."
+)
+AFTER = (
+    "Returns the items after this cursor: the `pageInfo.endCursor` (or an `edges.cursor`) of "
+    "the same list. Omit it for the first page. Cursors are opaque; a malformed one fails "
+    "with INVALID_INPUT (`field` = `after`)."
+)
 
-@strawberry.type(description="Where a page sits in its list (forward paging with first/after).")
+
+@strawberry.type(
+    description="Where a page sits in its list. Paging goes forward only, with `first` and "
+    "`after`: there is no `last` or `before`."
+)
 class PageInfo:
     end_cursor: str | None = strawberry.field(
         description="Pass as `after` for the next page; null on an empty page."
@@ -33,18 +48,28 @@ class PageInfo:
     )
 
 
-@strawberry.type
+@strawberry.type(description="One item of a page, with its cursor.")
 class Edge(Generic[NodeT]):
-    cursor: str
-    node: NodeT
+    cursor: str = strawberry.field(
+        description="Opaque position of this item: pass it as `after` for the items after it."
+    )
+    node: NodeT = strawberry.field(description="The item.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="A page of a list (a Relay connection): the items as `edges` (with cursors) "
+    "or as `nodes`, and `pageInfo` to ask for the next page. Stays correct while items are "
+    "added: cursors are keyset positions, not offsets."
+)
 class Connection(Generic[NodeT]):
-    edges: list[Edge[NodeT]]
-    page_info: PageInfo
+    edges: list[Edge[NodeT]] = strawberry.field(
+        description="The items of this page with their cursors, in list order."
+    )
+    page_info: PageInfo = strawberry.field(
+        description="Whether more items follow, and the cursor to ask for them."
+    )
 
-    @strawberry.field
+    @strawberry.field(description="The items of this page, in list order (`edges { node }`).")
     def nodes(self) -> list[NodeT]:
         return [edge.node for edge in self.edges]
 

@@ -25,13 +25,33 @@ log = logging.getLogger("edxelera_gql.graphql")
 MASKED_MESSAGE = "Internal server error."
 
 
-@strawberry.type(description="An expected failure of a mutation; `field` names the input field.")
+@strawberry.type(
+    description="An expected failure of a mutation: a closed enrollment window, a locked "
+    "lesson, bad input. There are two error channels. Mutations report expected failures in "
+    "their payload's `errors`, a list of UserError {code, field, message} that is empty on "
+    "success, never as top-level GraphQL errors. Queries report the same codes as top-level "
+    "GraphQL errors with `extensions.code` (and `extensions.field` and details such as "
+    "`extensions.retryAfterSeconds`). Top-level errors on a mutation mean the request itself "
+    "failed: a refused token (HTTP 401), a limit, a variable of the wrong type "
+    "(INVALID_INPUT), or INTERNAL_SERVER_ERROR."
+)
 class UserError:
-    code: ErrorCode  # type: ignore[valid-type]
-    message: str
-    field: str | None = None
+    code: ErrorCode = strawberry.field(  # type: ignore[valid-type]
+        description="What went wrong, for the client to act on (each ErrorCode value says how)."
+    )
+    message: str = strawberry.field(
+        description="What went wrong in words fit to show the user (English). Wording may "
+        "change: branch on `code`, not on this."
+    )
+    field: str | None = strawberry.field(
+        default=None,
+        description="The input field it is about, named as in the mutation's input (e.g. "
+        "`email`, `programSlug`, `postId`); null when it is about the request as a whole.",
+    )
     retry_after_seconds: int | None = strawberry.field(
-        default=None, description="With RATE_LIMITED: seconds until the limit lifts."
+        default=None,
+        description="With RATE_LIMITED: seconds until the limit lifts and the mutation may be "
+        "retried; null with other codes.",
     )
 
 

@@ -24,12 +24,15 @@ _RESOLVERS: dict[str, tuple[int, NodeResolver]] = {}
 
 
 @strawberry.interface(
-    description="An object with a global id: `node(id:)` fetches it again, checking access "
-    "like the field that exposed it. Clients may normalise caches by `__typename` and `id`."
+    description="An object with a global id. Ids are opaque global ids: unique across all "
+    "types, stable across releases, never to be built or parsed by clients. `node(id:)` "
+    "fetches the object again, checking access exactly like the field that exposed it. "
+    "Clients may normalise caches by `__typename` and `id`."
 )
 class Node:
     id: strawberry.ID = strawberry.field(
-        description="Globally unique, opaque and stable; pass it to `node(id:)`."
+        description="Globally unique, opaque and stable; pass it to `node(id:)` or "
+        "`nodes(ids:)` to fetch the object again."
     )
 
 
@@ -72,28 +75,38 @@ async def resolve_node(info: Info[Context, None], id: str) -> Any:
 @strawberry.type
 class NodeQuery:
     @strawberry.field(
-        description="The object with this global id, checked like the field that exposes it. "
-        "Unknown ids and objects the viewer may not see are null with NOT_FOUND."
+        description="The object with this global id (the `id` of any type implementing "
+        "Node). Ids are opaque global ids; access is checked like the field that exposes the "
+        "object (a program like `program(slug:)`, a week hub like `weekHub`, a payment only "
+        "for its payer). An unknown id and an object the viewer may not see both answer null "
+        "with a NOT_FOUND error, so ids reveal nothing; RATE_LIMITED and SERVICE_UNAVAILABLE "
+        "keep their own code."
     )
     async def node(
         self,
         info: Info[Context, None],
         id: Annotated[
-            strawberry.ID, strawberry.argument(description="A global id from any `id` field.")
+            strawberry.ID,
+            strawberry.argument(description="A global id, as an `id` field answered it."),
         ],
     ) -> Node | None:
         return await resolve_node(info, id)
 
     @strawberry.field(
-        description=f"Several objects by global id, in the order asked (at most {MAX_NODES}); "
-        "each unknown id, and each object the viewer may not see, is null."
+        description="Several objects by opaque global id, one entry per id in the order "
+        "asked. Access is checked for each like `node(id:)`, but an unknown id or an object "
+        "the viewer may not see is a null entry, with no error. More than "
+        f"{MAX_NODES} ids fail with INVALID_INPUT (`field` = `ids`)."
     )
     async def nodes(
         self,
         info: Info[Context, None],
         ids: Annotated[
             list[strawberry.ID],
-            strawberry.argument(description=f"Global ids, at most {MAX_NODES}."),
+            strawberry.argument(
+                description=f"Global ids from `id` fields, at most {MAX_NODES}; repeats are "
+                "answered again."
+            ),
         ],
     ) -> list[Node | None]:
         if len(ids) > MAX_NODES:

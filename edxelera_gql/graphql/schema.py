@@ -40,7 +40,14 @@ from edxelera_gql.settings import Settings
 
 
 # Each domain contributes its own part; the schema is their union.
-@strawberry.type
+@strawberry.type(
+    description="Reads. Send `Authorization: Bearer <accessToken>` to read as a signed-in "
+    "user; without it the viewer is anonymous, and a refused token answers HTTP 401 "
+    "(TOKEN_EXPIRED or INVALID_TOKEN), never anonymously. Root fields are nullable: a field "
+    "that fails is null and reports its failure as a GraphQL error with `extensions.code` "
+    "(an ErrorCode), while the other fields keep their data. Queries may also be sent with "
+    "GET, and as automatic persisted queries."
+)
 class Query(
     AuthQuery,
     CatalogQuery,
@@ -53,7 +60,14 @@ class Query(
     pass
 
 
-@strawberry.type
+@strawberry.type(
+    description="Writes, over POST only. Each mutation takes one `input` (when it has "
+    "arguments) and answers a payload whose `errors` lists its expected failures as "
+    "UserError {code, field, message}, empty on success; top-level GraphQL errors mean the "
+    "request itself failed (a refused token, a limit, a malformed variable, an unexpected "
+    "error). Several mutations in one request run one after another, each on its own: a "
+    "failure of one does not undo another."
+)
 class Mutation(
     AuthMutation, EnrollmentMutation, LearningMutation, CertificateMutation, DiscussionMutation
 ):
