@@ -53,7 +53,6 @@ PAYLOAD_ERRORS = (
     "success. When it is not empty the other fields are null unless they say otherwise. "
     "Mutations never report these as top-level GraphQL errors."
 )
-MUTATION_INPUT = "The mutation's arguments: every field is described on the input type."
 
 # -- arguments and input fields ----------------------------------------------------------------
 

@@ -21,6 +21,9 @@ async def me_of(ctx: Context) -> User | None:
 
 @strawberry.type
 class AuthQuery:
-    @strawberry.field(description="The signed-in user; null when anonymous.")
+    @strawberry.field(
+        description="The signed-in user; null when anonymous (no `Authorization` header). A "
+        "refused token is not anonymous: it answers HTTP 401 (TOKEN_EXPIRED, INVALID_TOKEN)."
+    )
     async def me(self, info: Info[Context, None]) -> User | None:
         return await me_of(info.context)

@@ -7,17 +7,33 @@ from datetime import datetime
 import strawberry
 
 from edxelera_gql.auth.read_models import SignedIn, UserFacts
+from edxelera_gql.auth.rules import EMAIL_MAX, FULL_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN
+from edxelera_gql.graphql.descriptions import DEFAULTS, PAYLOAD_ERRORS, minutes
 from edxelera_gql.graphql.enums import Role
 from edxelera_gql.graphql.errors import UserError
 from edxelera_gql.graphql.ids import global_id
 from edxelera_gql.graphql.node import Node
 
+_REFRESH_TOKEN = (
+    "The session's latest refresh token (`AuthPayload.refreshToken`). It is used up by "
+    "refreshSession; presenting a used one again ends the whole session."
+)
 
-@strawberry.type(description="A signed-in person: only themselves see this (`me`).")
+
+@strawberry.type(
+    description="A signed-in person as they see themselves. Only the user themselves may read "
+    "it (`me`, or `node(id:)` with their own id); other people appear only as an Author."
+)
 class User(Node):
-    email: str
-    full_name: str
-    roles: list[Role]  # type: ignore[valid-type]
+    email: str = strawberry.field(description="The sign-in email, trimmed and lowercased.")
+    full_name: str = strawberry.field(
+        description="The name as entered at sign-up: printed on certificates and shown as the "
+        "author of posts."
+    )
+    roles: list[Role] = strawberry.field(  # type: ignore[valid-type]
+        description="Every role the user holds: STUDENT for accounts made by signUp; "
+        "INSTRUCTOR or ADMIN make the user staff."
+    )
 
     @classmethod
     def from_facts(cls, user: UserFacts) -> User:
@@ -29,36 +45,70 @@ class User(Node):
         )
 
 
-@strawberry.input
+@strawberry.input(description="A new account: email, password and name.")
 class SignUpInput:
-    email: str
-    password: str
-    full_name: str
+    email: str = strawberry.field(
+        description=f"The sign-in email, at most {EMAIL_MAX} characters; stored trimmed and "
+        "lowercased, so it is unique whatever its case (EMAIL_TAKEN otherwise)."
+    )
+    password: str = strawberry.field(
+        description=f"{PASSWORD_MIN} to {PASSWORD_MAX} characters; stored only as a hash."
+    )
+    full_name: str = strawberry.field(
+        description=f"1 to {FULL_NAME_MAX} characters once trimmed, with a visible character "
+        "and no control or text-direction override characters. Printed on certificates."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="An existing account's email and password.")
 class SignInInput:
-    email: str
-    password: str
+    email: str = strawberry.field(
+        description="The account's email; case and surrounding spaces do not matter."
+    )
+    password: str = strawberry.field(
+        description=f"The account's password (at most {PASSWORD_MAX} characters)."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="The refresh token to trade for new tokens.")
 class RefreshSessionInput:
-    refresh_token: str
+    refresh_token: str = strawberry.field(description=_REFRESH_TOKEN)
 
 
-@strawberry.input
+@strawberry.input(description="The refresh token of the session to end.")
 class SignOutInput:
-    refresh_token: str
+    refresh_token: str = strawberry.field(
+        description="The session's latest refresh token (a used or revoked one of the same "
+        "session works too). An unknown token is accepted and changes nothing."
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description="What signUp, signIn and refreshSession answer: a session's tokens and its "
+    "user. On an expected failure every field but `errors` is null."
+)
 class AuthPayload:
-    access_token: str | None = None
-    access_token_expires_at: datetime | None = None
-    refresh_token: str | None = None
-    user: User | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    access_token: str | None = strawberry.field(
+        default=None,
+        description="Send it as `Authorization: Bearer <accessToken>`. It lives "
+        f"{minutes(DEFAULTS.access_token_ttl_seconds)} by default (`accessTokenExpiresAt`); "
+        "after that requests answer HTTP 401 TOKEN_EXPIRED: call refreshSession.",
+    )
+    access_token_expires_at: datetime | None = strawberry.field(
+        default=None,
+        description="When the access token stops working; refreshing a little before spares "
+        "the client a 401.",
+    )
+    refresh_token: str | None = strawberry.field(
+        default=None,
+        description="Opaque and single-use, valid "
+        f"{DEFAULTS.refresh_token_ttl_days} days by default: refreshSession trades it for new "
+        "tokens (including a new refresh token), signOut ends the session with it. Store it "
+        "safely and refresh from one place at a time: presenting a used refresh token again "
+        "(two tabs racing) ends the session.",
+    )
+    user: User | None = strawberry.field(default=None, description="The signed-in user.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=PAYLOAD_ERRORS)
 
     @classmethod
     def signed_in(cls, outcome: SignedIn) -> AuthPayload:
@@ -70,7 +120,11 @@ class AuthPayload:
         )
 
 
-@strawberry.type
+@strawberry.type(description="What signOut answers.")
 class SignOutPayload:
-    ok: bool = False
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    ok: bool = strawberry.field(
+        default=False,
+        description="True once the session has ended (also when it had ended already); false "
+        "only with `errors`.",
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list, description=PAYLOAD_ERRORS)
