@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -11,12 +12,15 @@ from edxelera_gql.catalog import service
 from edxelera_gql.errors import Code, DomainError
 from edxelera_gql.graphql.catalog.types import Program
 from edxelera_gql.graphql.connections import (
+    AFTER,
+    FIRST,
     Connection,
     build_connection,
     decode_cursor,
     page_size,
 )
 from edxelera_gql.graphql.context import Context
+from edxelera_gql.graphql.descriptions import PUBLIC, STAFF
 
 
 def _after(cursor: str | None) -> tuple[datetime, int] | None:
@@ -36,15 +40,19 @@ def _after(cursor: str | None) -> tuple[datetime, int] | None:
 @strawberry.type
 class CatalogQuery:
     @strawberry.field(
-        description="Published programs that have not ended, soonest start first. "
-        "`includeEnded` adds past programs."
+        description="The catalog: published programs that have not ended, soonest start "
+        "first. `includeEnded` adds past programs. Unpublished programs are never listed, not "
+        f"even for staff (`program(slug:)` answers them). {PUBLIC}"
     )
     async def programs(
         self,
         info: Info[Context, None],
-        first: int | None = 20,
-        after: str | None = None,
-        include_ended: bool = False,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = 20,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        include_ended: Annotated[
+            bool,
+            strawberry.argument(description="Also list programs whose `endAt` has passed."),
+        ] = False,
     ) -> Connection[Program] | None:
         limit = page_size(first)
         ctx = info.context
@@ -65,9 +73,15 @@ class CatalogQuery:
         )
 
     @strawberry.field(
-        description="A program by slug; null if unknown (or unpublished, for non-staff)."
+        description="A program by slug. Published programs are public; unpublished ones only "
+        f"{STAFF} see. Null, without an error, when the slug is unknown or the program is "
+        "unpublished and the viewer is not staff."
     )
-    async def program(self, info: Info[Context, None], slug: str) -> Program | None:
+    async def program(
+        self,
+        info: Info[Context, None],
+        slug: Annotated[str, strawberry.argument(description="The program's `slug`.")],
+    ) -> Program | None:
         ctx = info.context
         staff = ctx.viewer is not None and ctx.viewer.is_staff
         async with ctx.sessionmaker() as session:
