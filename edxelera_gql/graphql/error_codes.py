@@ -68,10 +68,11 @@ ERROR_CODE_VALUES: dict[Code, str] = {
     "(`Program.lateJoinEndsAt`) have both closed.",
     Code.WEEK_TWO_UNLOCKED: f"{_ENROLL}: enrollment closed when week 2 was released; late "
     "join never reaches past that.",
-    Code.PAYMENT_PROVIDER_UNAVAILABLE: "initPayment, verifyPayment or refundPayment: Paystack "
-    "could not be reached or refused the call. Nothing was charged or refunded by this call "
-    "and nothing was left half-done (a payment already made is safe). Retry after a short "
-    "wait.",
+    Code.PAYMENT_PROVIDER_UNAVAILABLE: "Paystack could not be reached or refused the call. "
+    "initPayment and verifyPayment: nothing was charged by this call and nothing was left "
+    "half-done (a payment already made is safe); retry after a short wait. refundPayment: "
+    "Paystack did not confirm the refund, and a request that timed out may still have "
+    "reached it, so check the payment in Paystack before asking again.",
     Code.PAYMENT_NOT_SUCCESSFUL: "verifyPayment: the payment has not succeeded (abandoned, "
     "failed, still pending, or refunded); the payload's `billingStatus` shows where it "
     "stands. Offer to pay again (initPayment) or to check again later. refundPayment: only a "

@@ -16,17 +16,29 @@ from edxelera_gql.enrollment.read_models import (
 from edxelera_gql.enrollment.rules import Eligibility
 from edxelera_gql.errors import DomainError
 from edxelera_gql.graphql.catalog.types import Program
+from edxelera_gql.graphql.descriptions import PAYLOAD_ERRORS, PROGRAM_SLUG
 from edxelera_gql.graphql.enums import EnrollmentStatus, ErrorCode, PaymentStatus
 from edxelera_gql.graphql.errors import UserError, user_errors
 from edxelera_gql.graphql.ids import global_id
 from edxelera_gql.graphql.node import Node
 
 
-@strawberry.type(description="The viewer's enrollment in a program.")
+@strawberry.type(
+    description="The viewer's enrollment in a program. Only the enrolled user reads it "
+    "(`node(id:)` of anyone else's is NOT_FOUND)."
+)
 class Enrollment(Node):
-    status: EnrollmentStatus  # type: ignore[valid-type]
-    enrolled_at: datetime | None
-    source: str = strawberry.field(description="How access was granted: `free` or `paystack`.")
+    status: EnrollmentStatus = strawberry.field(  # type: ignore[valid-type]
+        description="Only ACTIVE grants access to the program's content."
+    )
+    enrolled_at: datetime | None = strawberry.field(
+        description="When the enrollment last became ACTIVE; null if it never was (a checkout "
+        "not paid yet)."
+    )
+    source: str = strawberry.field(
+        description="How access was, or is being, granted: `free` (a free program) or "
+        "`paystack` (a payment)."
+    )
 
     @classmethod
     def from_facts(cls, enrollment: EnrollmentFacts) -> Enrollment:
@@ -46,14 +58,24 @@ class Enrollment(Node):
     "viewers, whose reason is SIGN_IN_REQUIRED where the window is open)."
 )
 class EnrollmentEligibility:
-    allowed: bool
+    allowed: bool = strawberry.field(
+        description="The viewer may enroll now: call initPayment. Always false for signed-out "
+        "viewers (reason SIGN_IN_REQUIRED while the window is open)."
+    )
     reason: ErrorCode | None = strawberry.field(  # type: ignore[valid-type]
-        description="Why not, when not allowed: the first enrollment rule that fails."
+        description="Why not, when not allowed: the first rule that fails, in this order: "
+        "NOT_PUBLISHED, ALREADY_ENROLLED, PROGRAM_ENDED, then SIGN_IN_REQUIRED while the "
+        "window is open, else WEEK_TWO_UNLOCKED, LATE_JOIN_WINDOW_EXPIRED or "
+        "ENROLLMENT_CLOSED. Null when allowed."
     )
     closes_at: datetime | None = strawberry.field(
-        description="When the window open now ends; when closed, when the last window closed."
+        description="When the window open now ends (exclusive); when it is closed, when the "
+        "last window closed."
     )
-    is_late_join: bool = strawberry.field(description="True inside the late-join window.")
+    is_late_join: bool = strawberry.field(
+        description="True inside the late-join window: enrolling now joins a program that has "
+        "already started."
+    )
 
     @classmethod
     def from_rules(cls, verdict: Eligibility) -> EnrollmentEligibility:
@@ -65,16 +87,35 @@ class EnrollmentEligibility:
         )
 
 
-@strawberry.type(description="One Paystack transaction of the viewer.")
+@strawberry.type(
+    description="One Paystack transaction. Only its payer reads it (billingStatus, "
+    "`node(id:)`), and admins through verifyPayment and refundPayment."
+)
 class Payment(Node):
-    reference: str
-    amount_minor: int
-    currency: str
-    status: PaymentStatus  # type: ignore[valid-type]
-    channel: str | None
-    paid_at: datetime | None
-    verified_at: datetime | None
-    created_at: datetime
+    reference: str = strawberry.field(
+        description="Our unique reference of the transaction, shared with Paystack (letters, "
+        "digits, '.', '=' and '-')."
+    )
+    amount_minor: int = strawberry.field(
+        description="The amount asked, in the currency's minor unit (kobo for NGN): the "
+        "program's price when the checkout was opened."
+    )
+    currency: str = strawberry.field(description="ISO 4217 code of the amount (e.g. NGN).")
+    status: PaymentStatus = strawberry.field(  # type: ignore[valid-type]
+        description="Where the transaction stands, as last verified with Paystack."
+    )
+    channel: str | None = strawberry.field(
+        description="How the payer paid, in Paystack's words (e.g. `card`, `bank`, `ussd`); "
+        "null until a verdict came from Paystack."
+    )
+    paid_at: datetime | None = strawberry.field(
+        description="When Paystack says it was paid; null unless it was (SUCCESS, or REVERSED "
+        "after a refund)."
+    )
+    verified_at: datetime | None = strawberry.field(
+        description="When a verdict from Paystack was last applied; null until then."
+    )
+    created_at: datetime = strawberry.field(description="When the checkout was opened.")
 
     @classmethod
     def from_facts(cls, payment: PaymentFacts) -> Payment:
@@ -91,13 +132,23 @@ class Payment(Node):
         )
 
 
-@strawberry.type(description="The viewer's enrollment and latest payment in a program.")
+@strawberry.type(
+    description="The viewer's enrollment and latest payment in a program (billingStatus, "
+    "verifyPayment). Its id is per program: `node(id:)` answers the viewer's own."
+)
 class BillingStatus(Node):
-    program: Program
-    enrollment_status: EnrollmentStatus | None  # type: ignore[valid-type]
-    price_minor: int
-    currency: str
-    last_payment: Payment | None
+    program: Program = strawberry.field(description="The program billed for.")
+    enrollment_status: EnrollmentStatus | None = strawberry.field(  # type: ignore[valid-type]
+        description="The viewer's enrollment status; null when they never started enrolling."
+    )
+    price_minor: int = strawberry.field(
+        description="The program's price now, in the currency's minor unit; 0 means free."
+    )
+    currency: str = strawberry.field(description="ISO 4217 code of the price (e.g. NGN).")
+    last_payment: Payment | None = strawberry.field(
+        description="The viewer's most recent transaction for this program, whatever its "
+        "status; null when there is none (free programs never have one)."
+    )
 
     @classmethod
     def from_billing(cls, billing: Billing) -> BillingStatus:
@@ -111,20 +162,33 @@ class BillingStatus(Node):
         )
 
 
-@strawberry.input
+@strawberry.input(description="The program to enroll in.")
 class InitPaymentInput:
-    program_slug: str
+    program_slug: str = strawberry.field(description=PROGRAM_SLUG)
 
 
 @strawberry.type(
-    description="Paid program: open `authorizationUrl` (Paystack checkout). Free program: no "
-    "URL, the enrollment is ACTIVE at once."
+    description="What initPayment answers. Paid program: send the payer to `authorizationUrl` "
+    "(Paystack checkout), then call verifyPayment with `reference` when they come back. Free "
+    "program: no URL, the enrollment is ACTIVE at once."
 )
 class InitPaymentPayload:
-    authorization_url: str | None = None
-    reference: str | None = None
-    enrollment: Enrollment | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    authorization_url: str | None = strawberry.field(
+        default=None,
+        description="Paystack's checkout page: send the payer there. Paystack sends them back "
+        "to the configured callback URL with `reference`. Null for a free program.",
+    )
+    reference: str | None = strawberry.field(
+        default=None,
+        description="The payment's reference, for verifyPayment once the payer is back. Null "
+        "for a free program.",
+    )
+    enrollment: Enrollment | None = strawberry.field(
+        default=None,
+        description="The viewer's enrollment: ACTIVE for a free program, PENDING_PAYMENT until "
+        "a paid one is verified.",
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list, description=PAYLOAD_ERRORS)
 
     @classmethod
     def started(cls, started: PaymentStarted) -> InitPaymentPayload:
@@ -135,15 +199,26 @@ class InitPaymentPayload:
         )
 
 
-@strawberry.input
+@strawberry.input(description="The payment to verify.")
 class VerifyPaymentInput:
-    reference: str
+    reference: str = strawberry.field(
+        description="`InitPaymentPayload.reference`, or the `reference` Paystack adds to the "
+        "callback URL."
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description="What verifyPayment answers. Unlike other payloads, `billingStatus` is also "
+    "filled with PAYMENT_NOT_SUCCESSFUL and PAYMENT_AMOUNT_MISMATCH, to show where the "
+    "payment stands."
+)
 class VerifyPaymentPayload:
-    billing_status: BillingStatus | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    billing_status: BillingStatus | None = strawberry.field(
+        default=None,
+        description="The payer's enrollment and latest payment after the verdict; null with "
+        "other errors.",
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list, description=PAYLOAD_ERRORS)
 
     @classmethod
     def from_error(cls, error: DomainError) -> VerifyPaymentPayload:
@@ -157,16 +232,26 @@ class VerifyPaymentPayload:
         )
 
 
-@strawberry.input
+@strawberry.input(description="The payment to refund.")
 class RefundPaymentInput:
-    reference: str
+    reference: str = strawberry.field(
+        description="`Payment.reference` of a SUCCESS payment (PAYMENT_NOT_SUCCESSFUL otherwise)."
+    )
 
 
 @strawberry.type(
-    description="The refund was requested from Paystack; access ends when Paystack reports "
-    "it processed (webhook `refund.processed`)."
+    description="What refundPayment answers: the refund was requested from Paystack. Access "
+    "ends only when Paystack reports it processed (its `refund.processed` webhook); the "
+    "enrollment then turns REFUNDED and the payment REVERSED."
 )
 class RefundPaymentPayload:
-    payment: Payment | None = None
-    refund_status: str | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    payment: Payment | None = strawberry.field(
+        default=None,
+        description="The payment as it stands: still SUCCESS until the refund is processed.",
+    )
+    refund_status: str | None = strawberry.field(
+        default=None,
+        description="Paystack's status of the refund request, in Paystack's words (e.g. "
+        "`pending`).",
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list, description=PAYLOAD_ERRORS)
