@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -19,11 +21,19 @@ from edxelera_gql.graphql.errors import mutation
 class CertificateMutation:
     @mutation(
         RevokeCertificatePayload,
-        description="Admins: revokes a certificate. Its public page, verifyCertificate and the "
-        "holder's list show it as revoked, and downloads are refused. Idempotent.",
+        description="Admins only (FORBIDDEN otherwise): revokes a certificate. From then on its "
+        "public page, verifyCertificate and the holder's own list show it as REVOKED, and "
+        "downloads are refused. Idempotent: revoking a revoked certificate keeps its first "
+        "revocation. Errors: NOT_FOUND (`certificateNumber`), INVALID_INPUT (`reason`), "
+        "UNAUTHENTICATED.",
     )
     async def revoke_certificate(
-        self, info: Info[Context, None], input: RevokeCertificateInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            RevokeCertificateInput,
+            strawberry.argument(description="The certificate to revoke, and why."),
+        ],
     ) -> RevokeCertificatePayload:
         ctx = info.context
         details = await revocation.revoke_certificate(

@@ -10,8 +10,14 @@ from strawberry.types import Info
 from edxelera_gql.auth.permissions import require_viewer
 from edxelera_gql.certificates import delivery, issuance
 from edxelera_gql.graphql.catalog.types import Course, Program
-from edxelera_gql.graphql.certificates.types import Certificate, CertificateVerification, SignedUrl
+from edxelera_gql.graphql.certificates.types import (
+    TYPED_NUMBER,
+    Certificate,
+    CertificateVerification,
+    SignedUrl,
+)
 from edxelera_gql.graphql.context import Context
+from edxelera_gql.graphql.descriptions import DEFAULTS, PUBLIC, minutes
 from edxelera_gql.graphql.ids import maybe_int_key
 
 
@@ -32,11 +38,19 @@ async def certificates_of(ctx: Context) -> list[Certificate]:
 
 @strawberry.type
 class CertificateQuery:
-    @strawberry.field(description="The viewer's certificates, newest first.")
+    @strawberry.field(
+        description="The viewer's certificates, issued and revoked, newest first. Signed in "
+        "(UNAUTHENTICATED otherwise)."
+    )
     async def certificates(self, info: Info[Context, None]) -> list[Certificate] | None:
         return await certificates_of(info.context)
 
-    @strawberry.field(description="A short-lived signed URL to the viewer's certificate PDF.")
+    @strawberry.field(
+        description="A signed URL to the PDF of one of the viewer's own certificates, valid "
+        f"{minutes(DEFAULTS.certificate_url_ttl_seconds)} by default. The PDF is made on "
+        "first download. Signed in; someone else's certificate is NOT_FOUND, a revoked one "
+        "FORBIDDEN, and SERVICE_UNAVAILABLE means storage is briefly down (retry)."
+    )
     async def certificate_download(
         self,
         info: Info[Context, None],
@@ -62,9 +76,15 @@ class CertificateQuery:
         )
         return SignedUrl(url=signed.url, expires_at=signed.expires_at)
 
-    @strawberry.field(description="Public: checks a certificate by its number; null if unknown.")
+    @strawberry.field(
+        description=f"Checks a certificate by its number. {PUBLIC} Null, without an error, "
+        "when no certificate has this number. A revoked certificate answers with status "
+        "REVOKED. Never shows the holder's email."
+    )
     async def verify_certificate(
-        self, info: Info[Context, None], certificate_number: str
+        self,
+        info: Info[Context, None],
+        certificate_number: Annotated[str, strawberry.argument(description=TYPED_NUMBER)],
     ) -> CertificateVerification | None:
         async with info.context.sessionmaker() as session:
             details = await delivery.verify(session, certificate_number)
