@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -13,6 +14,8 @@ from edxelera_gql.discussion.rows import AuthorRow, PostKey, PostRow, ReplyKey
 from edxelera_gql.errors import Code, DomainError
 from edxelera_gql.graphql.catalog.types import Program
 from edxelera_gql.graphql.connections import (
+    AFTER,
+    FIRST,
     Connection,
     PageInfo,
     build_connection,
@@ -20,19 +23,39 @@ from edxelera_gql.graphql.connections import (
     page_size,
 )
 from edxelera_gql.graphql.context import Context
+from edxelera_gql.graphql.descriptions import (
+    PAYLOAD_ERRORS,
+    POST_BODY,
+    POST_ID,
+    PROGRAM_SLUG,
+    STAFF,
+    WEEK_NUMBER,
+)
 from edxelera_gql.graphql.errors import UserError
 from edxelera_gql.graphql.ids import global_id
 from edxelera_gql.graphql.node import Node
 
 
-@strawberry.type(description="A week's discussion at a glance (no thread yet: id null, 0 posts).")
+@strawberry.type(
+    description="A week's discussion at a glance, readable like its week's weekHub. Until "
+    "someone opens the thread, and for students until the week is released, `threadId` is "
+    "null and there are no posts."
+)
 class DiscussionSummary(Node):
     id: strawberry.ID = strawberry.field(
-        description="Stable per program week (the thread may not exist yet)."
+        description="Stable per program week, even before the thread exists: `node(id:)` "
+        "answers this summary again, checked like its week's weekHub."
     )
-    thread_id: strawberry.ID | None
-    post_count: int
-    last_post_at: datetime | None
+    thread_id: strawberry.ID | None = strawberry.field(
+        description="`DiscussionThread.id`, for `node(id:)`; null while the thread does not "
+        "exist or is hidden. discussionThread opens it by program and week."
+    )
+    post_count: int = strawberry.field(
+        description="Posts in the thread, replies included; 0 while there is no thread."
+    )
+    last_post_at: datetime | None = strawberry.field(
+        description="When the newest post or reply was written; null without posts."
+    )
 
     @classmethod
     def from_summary(cls, summary: ThreadSummary, week_id: int) -> DiscussionSummary:
@@ -98,13 +121,17 @@ def parse_reply_cursor(cursor: str | None) -> ReplyKey | None:
 # -- types -----------------------------------------------------------------------------------
 
 
-@strawberry.type(description="Who wrote a post: a name and whether staff, never the email.")
+@strawberry.type(
+    description="Who wrote (or pinned) a post: a name and whether staff, never the email."
+)
 class Author:
     id: strawberry.ID = strawberry.field(
         description="Stable per person (not a node: fetch posts, not authors)."
     )
-    full_name: str
-    is_staff: bool = strawberry.field(description="An instructor or admin.")
+    full_name: str = strawberry.field(description="The name as the person entered it.")
+    is_staff: bool = strawberry.field(
+        description="An instructor or admin: show it (e.g. a badge) beside their posts."
+    )
 
     @classmethod
     def from_row(cls, row: AuthorRow) -> Author:
@@ -118,13 +145,24 @@ async def _author(info: Info[Context, None], user_id: int) -> Author:
     return Author.from_row(row)
 
 
-@strawberry.type(description="A top-level post of a week's thread, or a reply to one.")
+@strawberry.type(
+    description="A top-level post of a week's thread, or a reply to one (replies are one "
+    "level deep). Readable by whoever may read its thread."
+)
 class Post(Node):
-    body: str = strawberry.field(description="As written, trimmed; the frontend escapes it.")
-    created_at: datetime
-    updated_at: datetime
-    is_pinned: bool
-    pinned_at: datetime | None
+    body: str = strawberry.field(
+        description="As written (trimmed, Unicode NFC), plain text: the frontend escapes it."
+    )
+    created_at: datetime = strawberry.field(description="When it was written.")
+    updated_at: datetime = strawberry.field(
+        description="When it last changed (pinning and unpinning count)."
+    )
+    is_pinned: bool = strawberry.field(
+        description="Pinned by staff: listed before the other posts. Replies are never pinned."
+    )
+    pinned_at: datetime | None = strawberry.field(
+        description="When it was pinned; null when not pinned."
+    )
     parent_id: strawberry.ID | None = strawberry.field(
         description="The top-level post this replies to; null for top-level posts."
     )
@@ -143,7 +181,7 @@ class Post(Node):
             row=row,
         )
 
-    @strawberry.field
+    @strawberry.field(description="Who wrote it.")
     async def author(self, info: Info[Context, None]) -> Author:
         return await _author(info, self.row.author_user_id)
 
@@ -159,9 +197,15 @@ class Post(Node):
             return 0  # replies attach to top-level posts only
         return await info.context.loaders(loaders.reply_count_by_post).load(self.row.id)
 
-    @strawberry.field(description="Replies, oldest first (always empty for a reply).")
+    @strawberry.field(
+        description="Replies, oldest first (always empty for a reply); stays correct while "
+        "replies are added."
+    )
     async def replies(
-        self, info: Info[Context, None], first: int | None = 20, after: str | None = None
+        self,
+        info: Info[Context, None],
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = 20,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Connection[Post]:
         limit = page_size(first)
         key = parse_reply_cursor(after)
@@ -182,11 +226,15 @@ class Post(Node):
         )
 
 
-@strawberry.type(description="The discussion of one program week.")
+@strawberry.type(
+    description="The discussion of one program week: one thread per week, made the first "
+    "time someone allowed to read it asks. Readable and writable by students with an ACTIVE "
+    f"enrollment once the week is released, and by {STAFF} always."
+)
 class DiscussionThread(Node):
-    week_number: int
-    title: str
-    program: Program
+    week_number: int = strawberry.field(description="The week it belongs to.")
+    title: str = strawberry.field(description='"Week <number>: <week title>".')
+    program: Program = strawberry.field(description="The program it belongs to.")
     thread_id: strawberry.Private[int]
 
     @classmethod
@@ -200,10 +248,14 @@ class DiscussionThread(Node):
         )
 
     @strawberry.field(
-        description="Top-level posts: pinned first (newest pin first), then newest first."
+        description="Top-level posts: pinned first (newest pin first), then newest first; "
+        "stays correct while posts are added. Replies are under each post's `replies`."
     )
     async def posts(
-        self, info: Info[Context, None], first: int | None = 20, after: str | None = None
+        self,
+        info: Info[Context, None],
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = 20,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Connection[Post]:
         limit = page_size(first)
         key = parse_post_cursor(after)
@@ -216,28 +268,29 @@ class DiscussionThread(Node):
         )
 
 
-@strawberry.input
+@strawberry.input(description="A new top-level post in a week's discussion.")
 class CreatePostInput:
-    program_slug: str
-    week_number: int
-    body: str
+    program_slug: str = strawberry.field(description=PROGRAM_SLUG)
+    week_number: int = strawberry.field(description=WEEK_NUMBER)
+    body: str = strawberry.field(description=POST_BODY)
 
 
-@strawberry.input
+@strawberry.input(description="A reply to a post.")
 class ReplyToPostInput:
     post_id: strawberry.ID = strawberry.field(
-        description="A top-level post; a reply to a reply is attached to its top-level post."
+        description=f"The post to reply to: {POST_ID} A reply to a reply is attached to its "
+        "top-level post."
     )
-    body: str
+    body: str = strawberry.field(description=POST_BODY)
 
 
-@strawberry.input
+@strawberry.input(description="The post to pin or unpin.")
 class SetPinnedPostInput:
-    post_id: strawberry.ID
-    pinned: bool
+    post_id: strawberry.ID = strawberry.field(description=f"A top-level post: {POST_ID}")
+    pinned: bool = strawberry.field(description="True to pin the post, false to unpin it.")
 
 
-@strawberry.type
+@strawberry.type(description="What createPost, replyToPost and setPinnedPost answer.")
 class PostPayload:
-    post: Post | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    post: Post | None = strawberry.field(default=None, description="The post as it now stands.")
+    errors: list[UserError] = strawberry.field(default_factory=list, description=PAYLOAD_ERRORS)
