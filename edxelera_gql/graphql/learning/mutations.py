@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -20,10 +22,20 @@ from edxelera_gql.learning import calendar_feed, completion
 class LearningMutation:
     @mutation(
         CompleteLessonPayload,
-        description="Marks an available lesson complete (idempotent); may issue certificates.",
+        description="Marks an AVAILABLE lesson complete for the viewer and updates the course's "
+        "progress; completing a course issues its certificate, completing every course the "
+        "program's. Idempotent: completing twice changes nothing and answers the same "
+        "progress. Needs an ACTIVE enrollment in the lesson's program (staff included). A "
+        "LOCKED lesson fails with its lock reason as the code and the lesson in `lesson`. "
+        "Errors: UNAUTHENTICATED, NOT_ENROLLED, WEEK_NOT_RELEASED, PREREQUISITES_INCOMPLETE, "
+        "NOT_FOUND, INVALID_INPUT (not a slug).",
     )
     async def complete_lesson(
-        self, info: Info[Context, None], input: CompleteLessonInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            CompleteLessonInput, strawberry.argument(description="The lesson to complete.")
+        ],
     ) -> CompleteLessonPayload:
         ctx = info.context
         done = await completion.complete_lesson(
@@ -38,7 +50,8 @@ class LearningMutation:
 
     @mutation(
         CalendarFeedPayload,
-        description="Replaces the viewer's calendar feed URL; the old one stops working.",
+        description="Replaces the viewer's calendar feed URL; the old one stops working at "
+        "once. Use it when the URL leaked. Signed in (UNAUTHENTICATED otherwise).",
     )
     async def rotate_calendar_feed(self, info: Info[Context, None]) -> CalendarFeedPayload:
         ctx = info.context

@@ -20,6 +20,7 @@ from edxelera_gql.errors import DomainError
 from edxelera_gql.graphql.catalog.types import Course, Program, WeekSummary
 from edxelera_gql.graphql.certificates.types import Certificate
 from edxelera_gql.graphql.context import Context
+from edxelera_gql.graphql.descriptions import PAYLOAD_ERRORS, STAFF
 from edxelera_gql.graphql.discussion.types import DiscussionSummary
 from edxelera_gql.graphql.enrollment.types import Enrollment
 from edxelera_gql.graphql.enums import ErrorCode, LessonStatus, LiveSessionStatus
@@ -39,32 +40,57 @@ class LessonRef:
     id: strawberry.ID = strawberry.field(
         description="The prerequisite lesson's own id: `node(id:)` answers its `LessonItem`."
     )
-    slug: str
-    title: str
-    course_slug: str
-    week_number: int
+    slug: str = strawberry.field(description="The lesson's slug, unique within its course.")
+    title: str = strawberry.field(description="The lesson's title, plain text.")
+    course_slug: str = strawberry.field(description="The slug of the lesson's course.")
+    week_number: int = strawberry.field(description="The week the lesson is released in.")
 
 
-@strawberry.type(description="A lesson as the viewer sees it: open, completed, or locked and why.")
+@strawberry.type(
+    description="A lesson as the viewer sees it: open, completed, or locked and why. Lessons "
+    "appear in weekHub, programHome and completeLesson; `node(id:)` answers one like its "
+    "week's weekHub does."
+)
 class LessonItem(Node):
-    slug: str
-    title: str
-    description: str
-    course: Course
-    week_number: int
-    sort_order: int
-    duration_seconds: int
-    is_preview: bool
-    has_video: bool
-    status: LessonStatus  # type: ignore[valid-type]
-    lock_reason: ErrorCode | None  # type: ignore[valid-type]
+    slug: str = strawberry.field(
+        description="Unique within its course; pass it as `lessonSlug` with the course's slug."
+    )
+    title: str = strawberry.field(description="The lesson's title, plain text.")
+    description: str = strawberry.field(
+        description="A summary of the lesson, plain text (may be empty)."
+    )
+    course: Course = strawberry.field(description="The course the lesson belongs to.")
+    week_number: int = strawberry.field(description="The week the lesson is released in.")
+    sort_order: int = strawberry.field(
+        description="Position within its week as authored (lists order lessons by course, "
+        "then by this)."
+    )
+    duration_seconds: int = strawberry.field(description="Length of the lesson, in seconds.")
+    is_preview: bool = strawberry.field(
+        description="A free sample: open to anyone, signed in or not, enrolled or not, "
+        "released or not."
+    )
+    has_video: bool = strawberry.field(
+        description="The lesson has a video; lessonPlayback answers VIDEO_NOT_READY while it "
+        "is still processing."
+    )
+    status: LessonStatus = strawberry.field(  # type: ignore[valid-type]
+        description="Whether the viewer may open it now (see LessonStatus)."
+    )
+    lock_reason: ErrorCode | None = strawberry.field(  # type: ignore[valid-type]
+        description="Why it is LOCKED: NOT_ENROLLED, WEEK_NOT_RELEASED or "
+        f"PREREQUISITES_INCOMPLETE ({STAFF} never see a lock). Null when not locked."
+    )
     unlocks_at: datetime | None = strawberry.field(
-        description="With WEEK_NOT_RELEASED: when the week opens."
+        description="With WEEK_NOT_RELEASED: when the week opens; null otherwise."
     )
     missing_prerequisites: list[LessonRef] = strawberry.field(
-        description="With PREREQUISITES_INCOMPLETE: the lessons to complete first."
+        description="With PREREQUISITES_INCOMPLETE: the lessons to complete first, in the "
+        "order the lesson lists them; empty otherwise."
     )
-    completed_at: datetime | None
+    completed_at: datetime | None = strawberry.field(
+        description="When the viewer completed it; null if they have not."
+    )
 
     @classmethod
     def from_view(cls, view: LessonView, course: Course) -> LessonItem:
@@ -96,15 +122,27 @@ class LessonItem(Node):
         )
 
 
-@strawberry.type(description="A week's assignment.")
+@strawberry.type(
+    description="A week's assignment, readable like its week's weekHub (an ACTIVE enrollment "
+    "or staff)."
+)
 class Assignment(Node):
-    week_number: int
-    title: str
-    instructions: str
-    submission_type: str
-    max_score: int | None
-    deadline: datetime
-    is_past_deadline: bool
+    week_number: int = strawberry.field(description="The week it belongs to.")
+    title: str = strawberry.field(description="The assignment's title, plain text.")
+    instructions: str = strawberry.field(description="What to do, plain text.")
+    submission_type: str = strawberry.field(
+        description="How the work is handed in: `text`, `url` or `file`."
+    )
+    max_score: int | None = strawberry.field(
+        description="The highest score it can get; null when it is not scored."
+    )
+    deadline: datetime = strawberry.field(
+        description="The deadline; by default the next week's release."
+    )
+    is_past_deadline: bool = strawberry.field(
+        description="The deadline has passed (at the deadline instant it has), by the server's "
+        "clock at the time of the request."
+    )
 
     @classmethod
     def from_week(cls, week: WeekFacts, now: datetime) -> Assignment | None:
@@ -122,16 +160,24 @@ class Assignment(Node):
         )
 
 
-@strawberry.type(description="A week's live session; the link only for its students and staff.")
+@strawberry.type(
+    description="A week's live session, readable like its week's weekHub; the meeting link "
+    "only for the program's students and staff."
+)
 class LiveSession(Node):
-    week_number: int
-    title: str
-    start_at: datetime
-    end_at: datetime
-    url: str | None = strawberry.field(
-        description="For enrolled students and staff, once the week is released."
+    week_number: int = strawberry.field(description="The week it belongs to.")
+    title: str = strawberry.field(
+        description="The session's own title, or the week's when it has none."
     )
-    status: LiveSessionStatus  # type: ignore[valid-type]
+    start_at: datetime = strawberry.field(description="When it starts.")
+    end_at: datetime = strawberry.field(description="When it ends (exclusive).")
+    url: str | None = strawberry.field(
+        description="The meeting link, for students with an ACTIVE enrollment and staff once "
+        "the week is released; null otherwise, or when the session has no link."
+    )
+    status: LiveSessionStatus = strawberry.field(  # type: ignore[valid-type]
+        description="Upcoming, live or ended, at the time of the request."
+    )
 
     @classmethod
     def from_week(cls, week: WeekFacts, now: datetime, standing: Standing) -> LiveSession | None:
@@ -153,14 +199,26 @@ class LiveSession(Node):
         )
 
 
-@strawberry.type(description="The viewer's progress through one course.")
+@strawberry.type(
+    description="The viewer's progress through one course (courseProgress, programHome, "
+    "completeLesson); `node(id:)` answers it like courseProgress."
+)
 class CourseProgress(Node):
-    course: Course
-    completed_lessons: int
-    total_lessons: int
-    percent_complete: float = strawberry.field(description="0-100, two decimals.")
-    completed_at: datetime | None
-    certificate: Certificate | None
+    course: Course = strawberry.field(description="The course.")
+    completed_lessons: int = strawberry.field(
+        description="Lessons of the course the viewer completed."
+    )
+    total_lessons: int = strawberry.field(description="Lessons in the course.")
+    percent_complete: float = strawberry.field(
+        description="0 to 100 with two decimals; 100 only when every lesson is completed."
+    )
+    completed_at: datetime | None = strawberry.field(
+        description="When the last lesson was completed; null until all are."
+    )
+    certificate: Certificate | None = strawberry.field(
+        description="The viewer's course certificate, issued when the course is completed; "
+        "null before."
+    )
 
     @classmethod
     def build(
@@ -177,41 +235,64 @@ class CourseProgress(Node):
         )
 
 
-@strawberry.type(description="A program from the viewer's seat: progress, schedule, what's next.")
+@strawberry.type(
+    description="A program from the viewer's seat: progress, schedule, what's next. Needs an "
+    "ACTIVE enrollment or staff."
+)
 class ProgramHome(Node):
-    program: Program
+    program: Program = strawberry.field(description="The program.")
     enrollment: Enrollment | None = strawberry.field(
         description="Null only for staff viewing without an enrollment."
     )
-    courses: list[CourseProgress] = strawberry.field(description="In program order.")
-    weeks: list[WeekSummary]
-    current_week: WeekSummary | None = strawberry.field(description="The highest released week.")
+    courses: list[CourseProgress] = strawberry.field(
+        description="The viewer's progress in each course, in program order."
+    )
+    weeks: list[WeekSummary] = strawberry.field(description="Every week, in order.")
+    current_week: WeekSummary | None = strawberry.field(
+        description="The highest released week; null before week 1 is released."
+    )
     next_lesson: LessonItem | None = strawberry.field(
-        description="The first available lesson not completed yet, in release order."
+        description="The first AVAILABLE lesson not completed yet, in release order (week, "
+        "then course order, then sort order); null when there is none."
     )
     next_deadline: Assignment | None = strawberry.field(
-        description="The assignment with the earliest deadline still ahead."
+        description="The assignment with the earliest deadline still ahead; null when none is."
     )
     next_live_session: LiveSession | None = strawberry.field(
-        description="The live session on now, or the next one to start."
+        description="The live session on now, or else the next one to start; null when all "
+        "have ended."
     )
     certificates: list[Certificate] = strawberry.field(
         description="The viewer's certificates earned in this program."
     )
 
 
-@strawberry.type(description="One week: its lessons, assignment, live session and discussion.")
+@strawberry.type(
+    description="One week: its lessons, assignment, live session and discussion. Needs an "
+    "ACTIVE enrollment or staff; a week not released yet still answers, with its lessons "
+    "LOCKED, no live session link and an empty discussion."
+)
 class WeekHub(Node):
-    program: Program
-    week: WeekSummary
-    lessons: list[LessonItem] = strawberry.field(description="Course order, then sort order.")
-    assignment: Assignment | None
-    live_session: LiveSession | None
+    program: Program = strawberry.field(description="The program.")
+    week: WeekSummary = strawberry.field(description="The week's title and times.")
+    lessons: list[LessonItem] = strawberry.field(
+        description="The week's lessons in course order, then sort order, each with its "
+        "status for the viewer."
+    )
+    assignment: Assignment | None = strawberry.field(
+        description="The week's assignment; null when it has none."
+    )
+    live_session: LiveSession | None = strawberry.field(
+        description="The week's live session; null when it has none."
+    )
     cohort_id: strawberry.Private[int]
     week_number: strawberry.Private[int]
     show_discussion: strawberry.Private[bool]
 
-    @strawberry.field(description="Thread id, post count, last post time (empty until released).")
+    @strawberry.field(
+        description="Thread id, post count and last post time; empty for students until the "
+        "week is released."
+    )
     async def discussion(self, info: Info[Context, None]) -> DiscussionSummary:
         if not self.show_discussion:
             return DiscussionSummary.from_summary(ThreadSummary(None, 0, None), self.week.week_id)
@@ -221,28 +302,39 @@ class WeekHub(Node):
         return DiscussionSummary.from_summary(summary, self.week.week_id)
 
 
-@strawberry.type
+@strawberry.type(description="What rotateCalendarFeed answers.")
 class CalendarFeedPayload:
-    url: str | None = strawberry.field(default=None, description="The new feed URL.")
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    url: str | None = strawberry.field(
+        default=None, description="The new feed URL (the old one no longer works)."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list, description=PAYLOAD_ERRORS)
 
 
-@strawberry.input
+@strawberry.input(description="The lesson to complete.")
 class CompleteLessonInput:
-    course_slug: str
-    lesson_slug: str
+    course_slug: str = strawberry.field(description="The slug of the lesson's course.")
+    lesson_slug: str = strawberry.field(description="The lesson's slug, unique within its course.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="What completeLesson answers. Unlike other payloads, `lesson` is also filled "
+    "when the lesson is locked, to show why."
+)
 class CompleteLessonPayload:
     lesson: LessonItem | None = strawberry.field(
-        default=None, description="The lesson; when it is locked, with the reason."
+        default=None,
+        description="The lesson, COMPLETED; when it is locked, with the reason "
+        "(`lockReason`, `unlocksAt`, `missingPrerequisites`).",
     )
-    course_progress: CourseProgress | None = None
+    course_progress: CourseProgress | None = strawberry.field(
+        default=None, description="The course's progress after this completion."
+    )
     issued_certificates: list[Certificate] = strawberry.field(
-        default_factory=list, description="Certificates this completion issued."
+        default_factory=list,
+        description="Certificates this completion issued (the course's, and the program's "
+        "when it was the last course); empty when none, and on a repeated completion.",
     )
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    errors: list[UserError] = strawberry.field(default_factory=list, description=PAYLOAD_ERRORS)
 
     @classmethod
     def from_error(cls, error: DomainError) -> CompleteLessonPayload:
@@ -258,9 +350,16 @@ class CompleteLessonPayload:
 
 @strawberry.type(description="A short-lived signed URL to a lesson's video.")
 class LessonPlayback:
-    url: str
-    expires_at: datetime
-    mime_type: str
+    url: str = strawberry.field(
+        description="The video (for HLS, its playlist); works until `expiresAt`. Do not store it."
+    )
+    expires_at: datetime = strawberry.field(
+        description="When the URL stops working; call lessonPlayback again after that."
+    )
+    mime_type: str = strawberry.field(
+        description="The video's type, e.g. `video/mp4`, or `application/vnd.apple.mpegurl` "
+        "for HLS."
+    )
     signed_query: str | None = strawberry.field(
         default=None,
         description="HLS only: append this query string to every segment and playlist URL "
