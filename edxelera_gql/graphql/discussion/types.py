@@ -233,7 +233,7 @@ class Post(Node):
 )
 class DiscussionThread(Node):
     week_number: int = strawberry.field(description="The week it belongs to.")
-    title: str = strawberry.field(description='"Week <number>: <week title>".')
+    title: str = strawberry.field(description="The week's number and title, as in 'Week 2: Joins'.")
     program: Program = strawberry.field(description="The program it belongs to.")
     thread_id: strawberry.Private[int]
 

@@ -78,8 +78,9 @@ class LearningQuery:
     @strawberry.field(
         description="One week of a program: its lessons with their status for the viewer, "
         "assignment, live session and discussion summary. A week not released yet still "
-        f"answers, its lessons LOCKED with WEEK_NOT_RELEASED. {_ACCESS} A week number the "
-        "program does not have is NOT_FOUND too."
+        "answers; for students its lessons are LOCKED with WEEK_NOT_RELEASED (preview "
+        f"lessons stay open). {_ACCESS} A week number the program does not have is "
+        "NOT_FOUND too."
     )
     async def week_hub(
         self,

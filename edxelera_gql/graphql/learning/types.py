@@ -20,7 +20,7 @@ from edxelera_gql.errors import DomainError
 from edxelera_gql.graphql.catalog.types import Course, Program, WeekSummary
 from edxelera_gql.graphql.certificates.types import Certificate
 from edxelera_gql.graphql.context import Context
-from edxelera_gql.graphql.descriptions import PAYLOAD_ERRORS, STAFF
+from edxelera_gql.graphql.descriptions import PAYLOAD_ERRORS
 from edxelera_gql.graphql.discussion.types import DiscussionSummary
 from edxelera_gql.graphql.enrollment.types import Enrollment
 from edxelera_gql.graphql.enums import ErrorCode, LessonStatus, LiveSessionStatus
@@ -79,7 +79,7 @@ class LessonItem(Node):
     )
     lock_reason: ErrorCode | None = strawberry.field(  # type: ignore[valid-type]
         description="Why it is LOCKED: NOT_ENROLLED, WEEK_NOT_RELEASED or "
-        f"PREREQUISITES_INCOMPLETE ({STAFF} never see a lock). Null when not locked."
+        "PREREQUISITES_INCOMPLETE. Null when not locked; staff never see a lock."
     )
     unlocks_at: datetime | None = strawberry.field(
         description="With WEEK_NOT_RELEASED: when the week opens; null otherwise."
@@ -269,8 +269,9 @@ class ProgramHome(Node):
 
 @strawberry.type(
     description="One week: its lessons, assignment, live session and discussion. Needs an "
-    "ACTIVE enrollment or staff; a week not released yet still answers, with its lessons "
-    "LOCKED, no live session link and an empty discussion."
+    "ACTIVE enrollment or staff. Before the week's release a student still gets it, with "
+    "the lessons LOCKED (preview lessons stay open), no live session link and an empty "
+    "discussion."
 )
 class WeekHub(Node):
     program: Program = strawberry.field(description="The program.")
