@@ -18,6 +18,8 @@ from edxelera_gql.graphql.context import Context
 from edxelera_gql.graphql.ids import parse_global_id, type_of
 
 MAX_NODES = 100
+# Refusals that say "try again later", not "no such object": they keep their code.
+_KEEP_CODE = (Code.RATE_LIMITED, Code.SERVICE_UNAVAILABLE)
 
 NodeResolver = Callable[[Info[Context, None], list[str]], Awaitable[Any]]
 _RESOLVERS: dict[str, tuple[int, NodeResolver]] = {}
@@ -64,7 +66,7 @@ async def resolve_node(info: Info[Context, None], id: str) -> Any:
     except DomainError as refused:
         # Refused or unknown both read as "no such object": existence must not leak. Token and
         # rate-limit refusals keep their code so the client can act on them.
-        if refused.code in (Code.RATE_LIMITED, Code.SERVICE_UNAVAILABLE):
+        if refused.code in _KEEP_CODE:
             raise
         raise not_found() from refused
     if found is None:
@@ -95,7 +97,8 @@ class NodeQuery:
     @strawberry.field(
         description="Several objects by opaque global id, one entry per id in the order "
         "asked. Access is checked for each like `node(id:)`, but an unknown id or an object "
-        "the viewer may not see is a null entry, with no error. More than "
+        "the viewer may not see is a null entry, with no error; RATE_LIMITED and "
+        "SERVICE_UNAVAILABLE fail the field, as for `node`. More than "
         f"{MAX_NODES} ids fail with INVALID_INPUT (`field` = `ids`)."
     )
     async def nodes(
@@ -117,6 +120,9 @@ class NodeQuery:
         for one in ids:
             try:
                 results.append(await resolve_node(info, one))
-            except DomainError:
+            except DomainError as refused:
+                # A rate limit or an outage is not "unknown": the client must see it and retry.
+                if refused.code in _KEEP_CODE:
+                    raise
                 results.append(None)
         return results
