@@ -98,6 +98,12 @@ async def get_program(
     return program_from_row(row) if row is not None else None
 
 
+async def get_program_by_id(session: AsyncSession, cohort_id: int) -> ProgramFacts | None:
+    """Published or not: callers check who may see it."""
+    row = (await session.execute(_programs().where(Cohort.id == cohort_id))).one_or_none()
+    return program_from_row(row) if row is not None else None
+
+
 def course_facts(course: Course) -> CourseFacts:
     return CourseFacts(course.id, course.slug, course.title, course.description)
 

@@ -27,6 +27,10 @@ class Cache(Protocol):
     backend: str
 
     async def get(self, key: str) -> bytes | None: ...
+    async def get_many(self, *keys: str) -> list[bytes | None] | None:
+        """One round trip; None (not a list of Nones) when the cache could not answer."""
+        ...
+
     async def set(self, key: str, value: bytes | str, ttl_seconds: float) -> None: ...
     async def delete(self, *keys: str) -> None: ...
     async def incr(self, key: str, ttl_seconds: float) -> int | None: ...
@@ -71,6 +75,9 @@ class MemoryCache:
     async def get(self, key: str) -> bytes | None:
         entry = self._live(key)
         return entry[0] if entry else None
+
+    async def get_many(self, *keys: str) -> list[bytes | None] | None:
+        return [await self.get(key) for key in keys]
 
     async def set(self, key: str, value: bytes | str, ttl_seconds: float) -> None:
         if ttl_seconds <= 0:
@@ -196,6 +203,14 @@ class RedisCache:
             return None
         # The client is made without decode_responses: values come back as bytes.
         return value if isinstance(value, bytes) else str(value).encode()
+
+    async def get_many(self, *keys: str) -> list[bytes | None] | None:
+        if not keys:
+            return []
+        values = await self._run("mget", lambda: self._client.mget(keys))
+        if isinstance(values, _Skipped):
+            return None
+        return [v if v is None or isinstance(v, bytes) else str(v).encode() for v in values]
 
     async def set(self, key: str, value: bytes | str, ttl_seconds: float) -> None:
         if ttl_seconds <= 0:

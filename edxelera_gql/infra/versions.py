@@ -24,17 +24,27 @@ def viewer_program_scope(user_id: int, cohort_id: int) -> str:
     return f"viewer:{user_id}:program:{cohort_id}"
 
 
-def _key(scope: str) -> str:
+def key_of(scope: str) -> str:
+    """The cache key holding ``scope``'s version, for callers that read it with other keys."""
     return f"ver:{scope}"
+
+
+_key = key_of
 
 
 async def current(cache: Cache, *scopes: str) -> str:
     """The versions of ``scopes`` joined into one cache-key fragment, e.g. ``"3.0"``."""
-    values = []
-    for scope in scopes:
-        raw = await cache.get(_key(scope))
-        values.append(raw.decode() if raw else "0")
-    return ".".join(values)
+    return await known(cache, *scopes) or ".".join("0" for _ in scopes)
+
+
+async def known(cache: Cache, *scopes: str) -> str | None:
+    """As ``current``, in one round trip, but None when the cache could not answer: then
+    nothing says whether a writer bumped a version, so no copy may be trusted, not even one
+    kept in this process."""
+    values = await cache.get_many(*(_key(scope) for scope in scopes))
+    if values is None:
+        return None
+    return ".".join(raw.decode() if raw else "0" for raw in values)
 
 
 async def bump(cache: Cache, *scopes: str) -> None:

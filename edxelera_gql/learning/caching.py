@@ -1,23 +1,29 @@
-"""Per-viewer caching of program home and week hub.
+"""Caching of program home and week hub, in three layers that share one read of the versions.
 
-Keys carry the program's and the viewer-in-program's versions (``infra.versions``), so a
-completion, an enrollment or payment change, or a content import makes older entries
-unreachable; the versions are read *before* the database, so an entry never holds data older
-than its key. Each entry also records the window it holds for (``Validity``): a hit outside it
-is a miss, so an answer never outlives the next week release, deadline or live-session edge,
-whatever clock the server runs on. The Redis TTL (the configured TTL cut at that boundary) only
-frees memory.
+- **Answers** per viewer (home, week), as before: keys carry the program's and the
+  viewer-in-program's versions (``infra.versions``), so a completion, an enrollment or payment
+  change, or a content import makes older entries unreachable. Each entry records the window it
+  holds for (``Validity``): a hit outside it is a miss, so an answer never outlives the next
+  week release, deadline or live-session edge. The Redis TTL only frees memory.
+- **The program's structure**, shared by every viewer, per program version: loaded once
+  (single-flight: concurrent misses in this process wait for one load, other workers wait on a
+  Redis lock), kept in Redis and, decoded, in this process.
+- **The viewer's progress**, per viewer-in-program version: one small query.
 
-A warm program home needs no SQL: the program's id comes from a cached slug lookup, and an
-entry exists only for a viewer who had access under the same versions.
+The versions are read (in one round trip) *before* the database, so an entry never holds data
+older than its key. A cache that cannot answer trusts no copy: everything is loaded afresh.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import secrets
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -27,31 +33,231 @@ from edxelera_gql.catalog.read_models import ProgramFacts
 from edxelera_gql.infra import versions
 from edxelera_gql.infra.cache import Cache
 from edxelera_gql.infra.json_codec import dumps, loads
-from edxelera_gql.learning import rules, views
-from edxelera_gql.learning.read_models import ProgramHomeData, Validity, WeekHubData
+from edxelera_gql.learning import rules, structure, views
+from edxelera_gql.learning.read_models import (
+    ProgramHomeData,
+    ProgramStructure,
+    Validity,
+    ViewerProgress,
+    WeekHubData,
+)
 
 log = logging.getLogger(__name__)
 
-PREFIX = "learn:v1"
+PREFIX = "learn:v2"
 S = TypeVar("S", ProgramHomeData, WeekHubData)
+T = TypeVar("T")
+# How long the shared structure stays in Redis: it changes only with its version.
+STRUCTURE_TTL_SECONDS = 3600
+# A worker that finds another loading the structure waits this long before loading it too.
+STRUCTURE_WAIT_SECONDS = 3.0
+_LOCAL_PROGRAMS = 64
 
 
 def program_id_key(slug: str) -> str:
     return f"{PREFIX}:program-id:{slug}"
 
 
-async def _versioned_key(
-    cache: Cache, kind: str, cohort_id: int, viewer: Viewer, *rest: object
-) -> str:
-    version = await versions.current(
-        cache,
+@dataclass(frozen=True)
+class Versions:
+    """What one round trip read: the versions, and the stamp of the shared structure."""
+
+    program: str
+    viewer: str
+    stamp: str | None
+
+    @property
+    def stamp_is_current(self) -> bool:
+        """The shared structure in Redis is the current version's (a bump leaves the stamp of
+        the version before, which then names nothing to use)."""
+        return self.stamp is not None and self.stamp.startswith(f"{self.program}:")
+
+    def answer_key(self, kind: str, cohort_id: int, viewer: Viewer, *rest: object) -> str:
+        tail = ":".join(str(part) for part in rest)
+        return (
+            f"{PREFIX}:{kind}:{cohort_id}:{viewer.user_id}:{_role(viewer)}:"
+            f"{self.program}.{self.viewer}:{tail}"
+        )
+
+
+def _role(viewer: Viewer) -> str:
+    # Staff and students see different answers; a role change must not reuse the other's.
+    return "staff" if viewer.is_staff else "student"
+
+
+def _stamp_key(cohort_id: int) -> str:
+    return f"{PREFIX}:structure-stamp:{cohort_id}"
+
+
+def _structure_key(cohort_id: int, program_version: str) -> str:
+    return f"{PREFIX}:structure:{cohort_id}:{program_version}"
+
+
+async def read_versions(cache: Cache, cohort_id: int, viewer: Viewer) -> Versions | None:
+    scopes = (
         versions.program_scope(cohort_id),
         versions.viewer_program_scope(viewer.user_id, cohort_id),
     )
-    # Staff and students see different answers; a role change must not reuse the other's.
-    role = "staff" if viewer.is_staff else "student"
-    tail = ":".join(str(part) for part in rest)
-    return f"{PREFIX}:{kind}:{cohort_id}:{viewer.user_id}:{role}:{version}:{tail}"
+    values = await cache.get_many(*(versions.key_of(s) for s in scopes), _stamp_key(cohort_id))
+    if values is None:
+        return None
+    program, viewer_version, stamp = (v.decode() if v else None for v in values)
+    return Versions(program or "0", viewer_version or "0", stamp)
+
+
+# --- the shared structure ---------------------------------------------------------------------
+
+# cohort id -> (stamp, structure). The stamp names the Redis copy it was decoded from ("version:
+# random token"); a copy is used only while Redis still holds that stamp, so a bump, an expiry
+# or a flushed Redis (versions back to 0) all make it unreachable.
+_local: OrderedDict[int, tuple[str, ProgramStructure]] = OrderedDict()
+_loading: dict[str, asyncio.Future[Any]] = {}
+
+
+def _remember(cohort_id: int, stamp: str, shared: ProgramStructure) -> None:
+    _local[cohort_id] = (stamp, shared)
+    _local.move_to_end(cohort_id)
+    while len(_local) > _LOCAL_PROGRAMS:
+        _local.popitem(last=False)
+
+
+async def program_structure(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    cache: Cache,
+    program: ProgramFacts | int,
+    seen: Versions | None,
+) -> ProgramStructure:
+    """The structure of ``program`` (facts, or an id known from the slug cache)."""
+    cohort_id = program if isinstance(program, int) else program.id
+    if seen is None:
+        # The cache cannot answer: no copy can be trusted, but requests arriving together still
+        # share one load (it began a moment before them).
+        return await _once(cache, f"fresh:{cohort_id}", lambda: _load(sessionmaker, program))
+    local = _local.get(cohort_id)
+    if local is not None and seen.stamp == local[0] and seen.stamp_is_current:
+        _local.move_to_end(cohort_id)
+        return local[1]
+    key = _structure_key(cohort_id, seen.program)
+
+    async def load() -> ProgramStructure:
+        stamp, shared = await _shared(sessionmaker, cache, program, seen)
+        _remember(cohort_id, stamp, shared)
+        return shared
+
+    return await _once(cache, key, load)
+
+
+async def _once(cache: Cache, key: str, load: Callable[[], Awaitable[T]]) -> T:
+    """Single-flight in this process: concurrent callers with the same key share one load."""
+    key = f"{id(cache)}:{key}"  # one app's loads are not another's (tests run several)
+    running = _loading.get(key)
+    if running is not None:
+        return await asyncio.shield(running)
+    future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    _loading[key] = future
+    try:
+        result = await load()
+    except BaseException as exc:
+        future.set_exception(exc)
+        future.exception()  # waiters, if any, get it; none is no "never retrieved" warning
+        raise
+    else:
+        future.set_result(result)
+        return result
+    finally:
+        _loading.pop(key, None)
+
+
+async def _shared(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    cache: Cache,
+    program: ProgramFacts | int,
+    seen: Versions,
+) -> tuple[str, ProgramStructure]:
+    cohort_id = program if isinstance(program, int) else program.id
+    key = _structure_key(cohort_id, seen.program)
+    if seen.stamp_is_current:
+        found = await _decoded(cache, key)
+        if found is not None:
+            return seen.stamp, found
+    async with cache.lock(key, STRUCTURE_WAIT_SECONDS * 2) as mine:
+        if not mine:
+            waited = await _wait_for(cache, key, cohort_id, seen.program)
+            if waited is not None:
+                return waited
+        loaded = await _load(sessionmaker, program)
+        stamp = f"{seen.program}:{secrets.token_hex(8)}"
+        await cache.set(key, dumps(loaded), STRUCTURE_TTL_SECONDS)
+        await cache.set(_stamp_key(cohort_id), stamp, STRUCTURE_TTL_SECONDS)
+        return stamp, loaded
+
+
+async def _wait_for(
+    cache: Cache, key: str, cohort_id: int, program_version: str
+) -> tuple[str, ProgramStructure] | None:
+    """Another worker holds the lock: its copy, once written, or None after a while."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + STRUCTURE_WAIT_SECONDS
+    while loop.time() < deadline:
+        await asyncio.sleep(0.02)
+        stamp = await cache.get(_stamp_key(cohort_id))
+        if stamp is not None and stamp.decode().startswith(f"{program_version}:"):
+            found = await _decoded(cache, key)
+            if found is not None:
+                return stamp.decode(), found
+    return None
+
+
+async def _decoded(cache: Cache, key: str) -> ProgramStructure | None:
+    raw = await cache.get(key)
+    if raw is None:
+        return None
+    try:
+        return loads(ProgramStructure, raw)
+    except (ValueError, KeyError, TypeError):
+        log.warning("unreadable cache entry dropped", extra={"key": key})
+        return None
+
+
+async def _load(
+    sessionmaker: async_sessionmaker[AsyncSession], program: ProgramFacts | int
+) -> ProgramStructure:
+    async with sessionmaker() as session:
+        if isinstance(program, int):
+            facts = await views.find_program_by_id(session, program)
+        else:
+            facts = program
+        return await structure.load_structure(session, facts)
+
+
+# --- the viewer's progress ------------------------------------------------------------------
+
+
+async def viewer_progress(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    cache: Cache,
+    viewer: Viewer,
+    program: ProgramFacts,
+    seen: Versions | None,
+    ttl: int,
+) -> ViewerProgress:
+    key = f"{PREFIX}:progress:{program.id}:{viewer.user_id}:{_role(viewer)}:"
+    key += seen.viewer if seen else ""
+    if seen is not None:
+        raw = await cache.get(key)
+        if raw is not None:
+            try:
+                return loads(ViewerProgress, raw)
+            except (ValueError, KeyError, TypeError):
+                log.warning("unreadable cache entry dropped", extra={"key": key})
+    async with sessionmaker() as session:
+        progress = await structure.load_viewer_progress(session, viewer, program)
+    if seen is not None:
+        await cache.set(key, dumps(progress), ttl)
+    return progress
+
+
+# --- answers --------------------------------------------------------------------------------
 
 
 async def _read(cache: Cache, key: str, cls: type[S], now: datetime) -> S | None:
@@ -75,6 +281,18 @@ async def _write(
         await cache.set(key, dumps(snapshot), ttl)
 
 
+async def _find(
+    sessionmaker: async_sessionmaker[AsyncSession], cache: Cache, slug: str, ttl: int
+) -> ProgramFacts:
+    async with sessionmaker() as session:
+        program = await views.find_program(session, slug)
+    await cache.set(program_id_key(slug), str(program.id), ttl)
+    return program
+
+
+Assemble = Callable[[ProgramStructure, ViewerProgress, Viewer], S]
+
+
 async def _cached(
     *,
     sessionmaker: async_sessionmaker[AsyncSession],
@@ -86,23 +304,34 @@ async def _cached(
     kind: str,
     cls: type[S],
     key_rest: tuple[object, ...],
-    load: Callable[[AsyncSession, ProgramFacts, Viewer], Awaitable[S]],
+    assemble: Assemble[S],
 ) -> S:
     viewer = require_viewer(viewer)
     raw_id = await cache.get(program_id_key(slug))
+    program: ProgramFacts | int
     if raw_id is not None:
-        key = await _versioned_key(cache, kind, int(raw_id), viewer, *key_rest)
+        program = int(raw_id)
+    else:
+        program = await _once(
+            cache, f"program:{slug}", lambda: _find(sessionmaker, cache, slug, max_ttl)
+        )
+    cohort_id = program if isinstance(program, int) else program.id
+    seen = await read_versions(cache, cohort_id, viewer)
+    key = seen.answer_key(kind, cohort_id, viewer, *key_rest) if seen else None
+    if key is not None:
         hit = await _read(cache, key, cls, now)
         if hit is not None:
             return hit
-    async with sessionmaker() as session:
-        program = await views.find_program(session, slug)
-    if raw_id is None or int(raw_id) != program.id:
-        await cache.set(program_id_key(slug), str(program.id), max_ttl)
-    key = await _versioned_key(cache, kind, program.id, viewer, *key_rest)
-    async with sessionmaker() as session:
-        snapshot = await load(session, program, viewer)
-    await _write(cache, key, snapshot, now=now, max_ttl=max_ttl)
+    shared = await program_structure(sessionmaker, cache, program, seen)
+    if shared.program.slug != slug:  # the slug now names another program: forget the id
+        await cache.delete(program_id_key(slug))
+        return await _cached(sessionmaker=sessionmaker, cache=cache, max_ttl=max_ttl,
+                             viewer=viewer, slug=slug, now=now, kind=kind, cls=cls,
+                             key_rest=key_rest, assemble=assemble)  # fmt: skip
+    progress = await viewer_progress(sessionmaker, cache, viewer, shared.program, seen, max_ttl)
+    snapshot = assemble(shared, progress, viewer)
+    if key is not None:
+        await _write(cache, key, snapshot, now=now, max_ttl=max_ttl)
     return snapshot
 
 
@@ -115,8 +344,10 @@ async def program_home(
     slug: str,
     now: datetime,
 ) -> ProgramHomeData:
-    async def load(session: AsyncSession, program: ProgramFacts, viewer: Viewer) -> ProgramHomeData:
-        return await views.load_program_home(session, program=program, viewer=viewer, now=now)
+    def assemble(
+        shared: ProgramStructure, progress: ViewerProgress, viewer: Viewer
+    ) -> ProgramHomeData:
+        return structure.program_home(shared, progress, viewer, now)
 
     return await _cached(
         sessionmaker=sessionmaker,
@@ -128,7 +359,7 @@ async def program_home(
         kind="home",
         cls=ProgramHomeData,
         key_rest=(),
-        load=load,
+        assemble=assemble,
     )
 
 
@@ -142,10 +373,8 @@ async def week_hub(
     week_number: int,
     now: datetime,
 ) -> WeekHubData:
-    async def load(session: AsyncSession, program: ProgramFacts, viewer: Viewer) -> WeekHubData:
-        return await views.load_week_hub(
-            session, program=program, viewer=viewer, week_number=week_number, now=now
-        )
+    def assemble(shared: ProgramStructure, progress: ViewerProgress, viewer: Viewer) -> WeekHubData:
+        return structure.week_hub(shared, progress, viewer, week_number, now)
 
     return await _cached(
         sessionmaker=sessionmaker,
@@ -157,5 +386,5 @@ async def week_hub(
         kind="week",
         cls=WeekHubData,
         key_rest=(week_number,),
-        load=load,
+        assemble=assemble,
     )

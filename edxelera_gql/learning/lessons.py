@@ -20,7 +20,13 @@ from edxelera_gql.catalog.models import Course, Lesson, LessonPrerequisite, Week
 from edxelera_gql.catalog.read_models import LessonRefFacts, WeekFacts
 from edxelera_gql.learning import rules
 from edxelera_gql.learning.models import LessonProgress
-from edxelera_gql.learning.read_models import CourseProgressFacts, LessonView, Standing, Validity
+from edxelera_gql.learning.read_models import (
+    CourseProgressFacts,
+    LessonView,
+    Standing,
+    StructureLesson,
+    Validity,
+)
 
 
 class LessonColumns(NamedTuple):
@@ -43,7 +49,7 @@ LESSON_COLUMNS = [getattr(Lesson, name) for name in LessonColumns._fields]
 
 @dataclass(frozen=True)
 class LessonRow:
-    lesson: LessonColumns | Lesson
+    lesson: LessonColumns | Lesson | StructureLesson
     week_number: int
     release_at: datetime
     completed_at: datetime | None

@@ -122,3 +122,58 @@ class Completion:
     course_certificate: CertificateFacts | None
     issued: tuple[CertificateFacts, ...]
     changed: bool  # something was written: cached answers of this viewer are stale
+
+
+# --- the shared structure and one viewer's part of it ----------------------------------------
+
+
+@dataclass(frozen=True)
+class StructureLesson:
+    """A lesson as every viewer shares it; the attribute names are the ``Lesson`` model's."""
+
+    id: int
+    course_id: int
+    week_id: int
+    slug: str
+    title: str
+    description: str
+    sort_order: int
+    duration_seconds: int
+    is_preview: bool
+    video_asset_id: int | None
+    week_number: int
+    release_at: datetime
+
+
+@dataclass(frozen=True)
+class LessonPrerequisites:
+    lesson_id: int
+    prerequisites: tuple[LessonRefFacts, ...]
+
+
+@dataclass(frozen=True)
+class ProgramStructure:
+    """A program's weeks, courses, lessons (in hub order) and prerequisites: the same for every
+    viewer, so it is loaded once per program version and shared."""
+
+    program: ProgramFacts
+    courses: tuple[CourseFacts, ...]
+    weeks: tuple[WeekFacts, ...]
+    lessons: tuple[StructureLesson, ...]
+    prerequisites: tuple[LessonPrerequisites, ...]
+
+
+@dataclass(frozen=True)
+class Completed:
+    lesson_id: int
+    completed_at: datetime
+
+
+@dataclass(frozen=True)
+class ViewerProgress:
+    """One viewer's part of a program: their enrollment (None: staff without one), the lessons
+    they completed and their certificates. Cached under the viewer-in-program version."""
+
+    enrollment: EnrollmentFacts | None
+    completions: tuple[Completed, ...]
+    certificates: tuple[CertificateFacts, ...]

@@ -52,6 +52,13 @@ async def find_program(session: AsyncSession, slug: str) -> ProgramFacts:
     return program
 
 
+async def find_program_by_id(session: AsyncSession, cohort_id: int) -> ProgramFacts:
+    program = await catalog.get_program_by_id(session, cohort_id)
+    if program is None:
+        raise DomainError(Code.NOT_FOUND, "Program not found.")
+    return program
+
+
 def refusal(program: ProgramFacts) -> DomainError:
     # An unpublished program does not exist for those who may not see it.
     if not program.published:

@@ -69,8 +69,9 @@ async def test_cache_lifetime_is_cut_at_the_next_boundary(app, gql, sessionmaker
     cache = app.state.cache
 
     async def ttl_of(kind: str, *rest: object) -> float | None:
-        key = await caching._versioned_key(cache, kind, p.id, viewer, *rest)
-        return await cache.ttl(key)
+        seen = await caching.read_versions(cache, p.id, viewer)
+        assert seen is not None
+        return await cache.ttl(seen.answer_key(kind, p.id, viewer, *rest))
 
     clock.set(p.release(2) - timedelta(seconds=10))
     await gql(PROGRAM_HOME, {"slug": "ttl"}, **fresh(app, student))
@@ -185,3 +186,34 @@ async def test_answers_stay_correct_without_redis(settings, clock, sessionmaker)
     assert first["data"]["programHome"]["courses"][0]["completedLessons"] == 0
     assert done["data"]["completeLesson"]["errors"] == []
     assert second["data"]["programHome"]["courses"][0]["completedLessons"] == 1
+
+
+async def _forget_everything(cache) -> None:
+    """What a restarted or flushed Redis looks like to the app: every key gone, versions 0."""
+    if cache.backend == "redis":
+        await cache._client.flushdb()
+    else:
+        cache._data.clear()
+
+
+async def test_a_flushed_cache_never_brings_back_a_copy_kept_in_the_process(
+    app, gql, sessionmaker, clock
+) -> None:
+    """The process keeps the decoded structure while Redis holds its stamp; after a flush the
+    versions start again from 0, so only the stamp tells the old copy from the new content."""
+    from edxelera_gql.catalog.models import Week
+
+    async with sessionmaker() as session, session.begin():
+        p = await build_program(session, slug="flushed", courses=1, weeks=2)
+    student = await create_account(app, sessionmaker)
+    await enroll(sessionmaker, user_id=student.user_id, cohort_id=p.id)
+    clock.set(p.release(1))
+    before = await gql(PROGRAM_HOME, {"slug": "flushed"}, **fresh(app, student))
+    async with sessionmaker() as session, session.begin():
+        await session.execute(
+            update(Week).where(Week.cohort_id == p.id, Week.week_number == 1).values(title="New")
+        )
+    await _forget_everything(app.state.cache)
+    after = await gql(PROGRAM_HOME, {"slug": "flushed"}, **fresh(app, student))
+    assert before["data"]["programHome"]["weeks"][0]["title"] == "Week 1"
+    assert after["data"]["programHome"]["weeks"][0]["title"] == "New"
