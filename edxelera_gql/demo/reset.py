@@ -62,6 +62,7 @@ async def reset_accounts(
         if cache is not None:
             scopes = [versions.viewer_program_scope(u, p) for u in ids for p in programs]
             scopes += [versions.program_scope(p) for p in programs]
+            scopes += [versions.discussion_scope(p) for p in programs]
 
             async def forget() -> None:
                 await versions.bump(cache, *scopes)

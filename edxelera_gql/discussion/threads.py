@@ -51,8 +51,8 @@ def thread_facts(thread: DiscussionThread) -> ThreadFacts:
 
 
 def bump_after_commit(uow: UnitOfWork, cache: Cache, cohort_id: int) -> None:
-    """Week hubs cache the discussion summary (thread id, post count, last post) per program."""
-    scope = versions.program_scope(cohort_id)
+    """Cached answers that show a discussion (a week hub's summary) watch this version."""
+    scope = versions.discussion_scope(cohort_id)
     uow.after_commit(lambda: versions.bump(cache, scope))
 
 

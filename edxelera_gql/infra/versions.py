@@ -8,6 +8,8 @@ is cached either.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from edxelera_gql.infra.cache import Cache
 
 # Version counters outlive every cached answer (those live at most CACHE_TTL_SECONDS).
@@ -15,8 +17,14 @@ VERSION_TTL_SECONDS = 30 * 24 * 3600
 
 
 def program_scope(cohort_id: int) -> str:
-    """Everything about a program that all viewers share (content, schedule, discussion)."""
+    """Everything about a program that all viewers share: content and schedule."""
     return f"program:{cohort_id}"
+
+
+def discussion_scope(cohort_id: int) -> str:
+    """A program's discussions: threads, posts, pins. Apart from the program's own version, so
+    a busy discussion does not make every viewer reload the program's structure."""
+    return f"discussion:{cohort_id}"
 
 
 def viewer_program_scope(user_id: int, cohort_id: int) -> str:
@@ -50,3 +58,28 @@ async def known(cache: Cache, *scopes: str) -> str | None:
 async def bump(cache: Cache, *scopes: str) -> None:
     for scope in scopes:
         await cache.incr(_key(scope), VERSION_TTL_SECONDS)
+
+
+class Dependencies:
+    """What one answer was built from: the versions it read and the instant it stops holding.
+
+    A whole-result cache may keep the answer while every version is unchanged and that instant
+    has not come; anything read without a version to watch must ``forbid()`` it.
+    """
+
+    def __init__(self) -> None:
+        self.versions: dict[str, str] = {}  # version key -> the value read before the data
+        self.valid_until: datetime | None = None
+        self.cacheable = True
+
+    def depend(self, scope: str, value: str) -> None:
+        key = key_of(scope)
+        if self.versions.setdefault(key, value) != value:
+            self.cacheable = False  # two reads saw two versions: the answer mixes them
+
+    def until(self, instant: datetime | None) -> None:
+        if instant is not None and (self.valid_until is None or instant < self.valid_until):
+            self.valid_until = instant
+
+    def forbid(self) -> None:
+        self.cacheable = False

@@ -16,14 +16,10 @@ older than its key. A cache that cannot answer trusts no copy: everything is loa
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import secrets
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -33,7 +29,7 @@ from edxelera_gql.catalog.read_models import ProgramFacts
 from edxelera_gql.infra import versions
 from edxelera_gql.infra.cache import Cache
 from edxelera_gql.infra.json_codec import dumps, loads
-from edxelera_gql.learning import rules, structure, views
+from edxelera_gql.learning import rules, shared_structure, structure, views
 from edxelera_gql.learning.read_models import (
     ProgramHomeData,
     ProgramStructure,
@@ -44,190 +40,31 @@ from edxelera_gql.learning.read_models import (
 
 log = logging.getLogger(__name__)
 
-PREFIX = "learn:v2"
 S = TypeVar("S", ProgramHomeData, WeekHubData)
-T = TypeVar("T")
-# How long the shared structure stays in Redis: it changes only with its version.
-STRUCTURE_TTL_SECONDS = 3600
-# A worker that finds another loading the structure waits this long before loading it too.
-STRUCTURE_WAIT_SECONDS = 3.0
-_LOCAL_PROGRAMS = 64
 
 
 def program_id_key(slug: str) -> str:
-    return f"{PREFIX}:program-id:{slug}"
+    return f"{shared_structure.PREFIX}:program-id:{slug}"
 
 
-@dataclass(frozen=True)
-class Versions:
-    """What one round trip read: the versions, and the stamp of the shared structure."""
-
-    program: str
-    viewer: str
-    stamp: str | None
-
-    @property
-    def stamp_is_current(self) -> bool:
-        """The shared structure in Redis is the current version's (a bump leaves the stamp of
-        the version before, which then names nothing to use)."""
-        return self.stamp is not None and self.stamp.startswith(f"{self.program}:")
-
-    def answer_key(self, kind: str, cohort_id: int, viewer: Viewer, *rest: object) -> str:
-        tail = ":".join(str(part) for part in rest)
-        return (
-            f"{PREFIX}:{kind}:{cohort_id}:{viewer.user_id}:{_role(viewer)}:"
-            f"{self.program}.{self.viewer}:{tail}"
-        )
-
-
-def _role(viewer: Viewer) -> str:
-    # Staff and students see different answers; a role change must not reuse the other's.
-    return "staff" if viewer.is_staff else "student"
-
-
-def _stamp_key(cohort_id: int) -> str:
-    return f"{PREFIX}:structure-stamp:{cohort_id}"
-
-
-def _structure_key(cohort_id: int, program_version: str) -> str:
-    return f"{PREFIX}:structure:{cohort_id}:{program_version}"
-
-
-async def read_versions(cache: Cache, cohort_id: int, viewer: Viewer) -> Versions | None:
-    scopes = (
-        versions.program_scope(cohort_id),
-        versions.viewer_program_scope(viewer.user_id, cohort_id),
-    )
-    values = await cache.get_many(*(versions.key_of(s) for s in scopes), _stamp_key(cohort_id))
-    if values is None:
-        return None
-    program, viewer_version, stamp = (v.decode() if v else None for v in values)
-    return Versions(program or "0", viewer_version or "0", stamp)
-
-
-# --- the shared structure ---------------------------------------------------------------------
-
-# cohort id -> (stamp, structure). The stamp names the Redis copy it was decoded from ("version:
-# random token"); a copy is used only while Redis still holds that stamp, so a bump, an expiry
-# or a flushed Redis (versions back to 0) all make it unreachable.
-_local: OrderedDict[int, tuple[str, ProgramStructure]] = OrderedDict()
-_loading: dict[str, asyncio.Future[Any]] = {}
-
-
-def _remember(cohort_id: int, stamp: str, shared: ProgramStructure) -> None:
-    _local[cohort_id] = (stamp, shared)
-    _local.move_to_end(cohort_id)
-    while len(_local) > _LOCAL_PROGRAMS:
-        _local.popitem(last=False)
-
-
-async def program_structure(
-    sessionmaker: async_sessionmaker[AsyncSession],
-    cache: Cache,
-    program: ProgramFacts | int,
-    seen: Versions | None,
-) -> ProgramStructure:
-    """The structure of ``program`` (facts, or an id known from the slug cache)."""
-    cohort_id = program if isinstance(program, int) else program.id
+def _record(
+    deps: versions.Dependencies | None,
+    seen: shared_structure.Versions | None,
+    cohort_id: int,
+    viewer: Viewer,
+    validity: Validity,
+) -> None:
+    """Tells a whole-result cache what this answer was built from (the week hub's discussion
+    summary is read after it, so the discussion version is part of it too)."""
+    if deps is None:
+        return
     if seen is None:
-        # The cache cannot answer: no copy can be trusted, but requests arriving together still
-        # share one load (it began a moment before them).
-        return await _once(cache, f"fresh:{cohort_id}", lambda: _load(sessionmaker, program))
-    local = _local.get(cohort_id)
-    if local is not None and seen.stamp == local[0] and seen.stamp_is_current:
-        _local.move_to_end(cohort_id)
-        return local[1]
-    key = _structure_key(cohort_id, seen.program)
-
-    async def load() -> ProgramStructure:
-        stamp, shared = await _shared(sessionmaker, cache, program, seen)
-        _remember(cohort_id, stamp, shared)
-        return shared
-
-    return await _once(cache, key, load)
-
-
-async def _once(cache: Cache, key: str, load: Callable[[], Awaitable[T]]) -> T:
-    """Single-flight in this process: concurrent callers with the same key share one load."""
-    key = f"{id(cache)}:{key}"  # one app's loads are not another's (tests run several)
-    running = _loading.get(key)
-    if running is not None:
-        return await asyncio.shield(running)
-    future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-    _loading[key] = future
-    try:
-        result = await load()
-    except BaseException as exc:
-        future.set_exception(exc)
-        future.exception()  # waiters, if any, get it; none is no "never retrieved" warning
-        raise
-    else:
-        future.set_result(result)
-        return result
-    finally:
-        _loading.pop(key, None)
-
-
-async def _shared(
-    sessionmaker: async_sessionmaker[AsyncSession],
-    cache: Cache,
-    program: ProgramFacts | int,
-    seen: Versions,
-) -> tuple[str, ProgramStructure]:
-    cohort_id = program if isinstance(program, int) else program.id
-    key = _structure_key(cohort_id, seen.program)
-    if seen.stamp_is_current:
-        found = await _decoded(cache, key)
-        if found is not None:
-            return seen.stamp, found
-    async with cache.lock(key, STRUCTURE_WAIT_SECONDS * 2) as mine:
-        if not mine:
-            waited = await _wait_for(cache, key, cohort_id, seen.program)
-            if waited is not None:
-                return waited
-        loaded = await _load(sessionmaker, program)
-        stamp = f"{seen.program}:{secrets.token_hex(8)}"
-        await cache.set(key, dumps(loaded), STRUCTURE_TTL_SECONDS)
-        await cache.set(_stamp_key(cohort_id), stamp, STRUCTURE_TTL_SECONDS)
-        return stamp, loaded
-
-
-async def _wait_for(
-    cache: Cache, key: str, cohort_id: int, program_version: str
-) -> tuple[str, ProgramStructure] | None:
-    """Another worker holds the lock: its copy, once written, or None after a while."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + STRUCTURE_WAIT_SECONDS
-    while loop.time() < deadline:
-        await asyncio.sleep(0.02)
-        stamp = await cache.get(_stamp_key(cohort_id))
-        if stamp is not None and stamp.decode().startswith(f"{program_version}:"):
-            found = await _decoded(cache, key)
-            if found is not None:
-                return stamp.decode(), found
-    return None
-
-
-async def _decoded(cache: Cache, key: str) -> ProgramStructure | None:
-    raw = await cache.get(key)
-    if raw is None:
-        return None
-    try:
-        return loads(ProgramStructure, raw)
-    except (ValueError, KeyError, TypeError):
-        log.warning("unreadable cache entry dropped", extra={"key": key})
-        return None
-
-
-async def _load(
-    sessionmaker: async_sessionmaker[AsyncSession], program: ProgramFacts | int
-) -> ProgramStructure:
-    async with sessionmaker() as session:
-        if isinstance(program, int):
-            facts = await views.find_program_by_id(session, program)
-        else:
-            facts = program
-        return await structure.load_structure(session, facts)
+        deps.forbid()
+        return
+    deps.depend(versions.program_scope(cohort_id), seen.program)
+    deps.depend(versions.viewer_program_scope(viewer.user_id, cohort_id), seen.viewer)
+    deps.depend(versions.discussion_scope(cohort_id), seen.discussion)
+    deps.until(validity.valid_until)
 
 
 # --- the viewer's progress ------------------------------------------------------------------
@@ -238,10 +75,11 @@ async def viewer_progress(
     cache: Cache,
     viewer: Viewer,
     program: ProgramFacts,
-    seen: Versions | None,
+    seen: shared_structure.Versions | None,
     ttl: int,
 ) -> ViewerProgress:
-    key = f"{PREFIX}:progress:{program.id}:{viewer.user_id}:{_role(viewer)}:"
+    role = shared_structure.role_of(viewer)
+    key = f"{shared_structure.PREFIX}:progress:{program.id}:{viewer.user_id}:{role}:"
     key += seen.viewer if seen else ""
     if seen is not None:
         raw = await cache.get(key)
@@ -305,6 +143,7 @@ async def _cached(
     cls: type[S],
     key_rest: tuple[object, ...],
     assemble: Assemble[S],
+    deps: versions.Dependencies | None,
 ) -> S:
     viewer = require_viewer(viewer)
     raw_id = await cache.get(program_id_key(slug))
@@ -312,24 +151,26 @@ async def _cached(
     if raw_id is not None:
         program = int(raw_id)
     else:
-        program = await _once(
+        program = await shared_structure.once(
             cache, f"program:{slug}", lambda: _find(sessionmaker, cache, slug, max_ttl)
         )
     cohort_id = program if isinstance(program, int) else program.id
-    seen = await read_versions(cache, cohort_id, viewer)
+    seen = await shared_structure.read_versions(cache, cohort_id, viewer)
     key = seen.answer_key(kind, cohort_id, viewer, *key_rest) if seen else None
     if key is not None:
         hit = await _read(cache, key, cls, now)
         if hit is not None:
+            _record(deps, seen, cohort_id, viewer, hit.validity)
             return hit
-    shared = await program_structure(sessionmaker, cache, program, seen)
+    shared = await shared_structure.program_structure(sessionmaker, cache, program, seen)
     if shared.program.slug != slug:  # the slug now names another program: forget the id
         await cache.delete(program_id_key(slug))
         return await _cached(sessionmaker=sessionmaker, cache=cache, max_ttl=max_ttl,
                              viewer=viewer, slug=slug, now=now, kind=kind, cls=cls,
-                             key_rest=key_rest, assemble=assemble)  # fmt: skip
+                             key_rest=key_rest, assemble=assemble, deps=deps)  # fmt: skip
     progress = await viewer_progress(sessionmaker, cache, viewer, shared.program, seen, max_ttl)
     snapshot = assemble(shared, progress, viewer)
+    _record(deps, seen, cohort_id, viewer, snapshot.validity)
     if key is not None:
         await _write(cache, key, snapshot, now=now, max_ttl=max_ttl)
     return snapshot
@@ -343,6 +184,7 @@ async def program_home(
     viewer: Viewer | None,
     slug: str,
     now: datetime,
+    deps: versions.Dependencies | None = None,
 ) -> ProgramHomeData:
     def assemble(
         shared: ProgramStructure, progress: ViewerProgress, viewer: Viewer
@@ -360,6 +202,7 @@ async def program_home(
         cls=ProgramHomeData,
         key_rest=(),
         assemble=assemble,
+        deps=deps,
     )
 
 
@@ -372,6 +215,7 @@ async def week_hub(
     slug: str,
     week_number: int,
     now: datetime,
+    deps: versions.Dependencies | None = None,
 ) -> WeekHubData:
     def assemble(shared: ProgramStructure, progress: ViewerProgress, viewer: Viewer) -> WeekHubData:
         return structure.week_hub(shared, progress, viewer, week_number, now)
@@ -387,4 +231,5 @@ async def week_hub(
         cls=WeekHubData,
         key_rest=(week_number,),
         assemble=assemble,
+        deps=deps,
     )

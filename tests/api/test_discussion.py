@@ -406,17 +406,20 @@ async def test_replying_is_rate_limited_per_user(gql, student, instructor) -> No
     assert limited["replyToPost"]["errors"][0]["retryAfterSeconds"] >= 1
 
 
-async def test_new_posts_and_replies_bump_the_program_cache_version(
+async def test_new_posts_and_replies_bump_the_discussion_cache_version(
     app, gql, student, program
 ) -> None:
     cache = app.state.cache
-    scope = versions.program_scope(program[0].id)
+    scope = versions.discussion_scope(program[0].id)
+    structure = versions.program_scope(program[0].id)
     before = await versions.current(cache, scope)
     top = (await post(gql, student))["post"]
     after_post = await versions.current(cache, scope)
     await reply(gql, student, top["id"])
     after_reply = await versions.current(cache, scope)
     assert len({before, after_post, after_reply}) == 3
+    # The program's own version (its shared structure) is not touched by discussions.
+    assert await versions.current(cache, structure) == "0"
     # A refused post changes nothing the week hub shows, so its cache stays valid.
     await gql(CREATE_POST, {"slug": "disc", "week": 1, "body": " "}, **student.headers)
     assert await versions.current(cache, scope) == after_reply

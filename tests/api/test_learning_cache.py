@@ -15,7 +15,7 @@ from edxelera_gql.auth.viewer import Viewer
 from edxelera_gql.catalog.importer import import_program_text
 from edxelera_gql.enrollment.models import Enrollment
 from edxelera_gql.infra import versions
-from edxelera_gql.learning import caching
+from edxelera_gql.learning import shared_structure
 from tests.api.conftest import GraphQLClient
 from tests.support.learning import (
     COMPLETE_LESSON,
@@ -69,7 +69,7 @@ async def test_cache_lifetime_is_cut_at_the_next_boundary(app, gql, sessionmaker
     cache = app.state.cache
 
     async def ttl_of(kind: str, *rest: object) -> float | None:
-        seen = await caching.read_versions(cache, p.id, viewer)
+        seen = await shared_structure.read_versions(cache, p.id, viewer)
         assert seen is not None
         return await cache.ttl(seen.answer_key(kind, p.id, viewer, *rest))
 
