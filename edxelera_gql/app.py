@@ -23,6 +23,7 @@ from edxelera_gql.db.engine import create_engine, create_sessionmaker
 from edxelera_gql.enrollment.paystack import PaystackClient
 from edxelera_gql.graphiql.page import graphiql_html, graphiql_routes
 from edxelera_gql.graphql.persisted import PersistedQueries, load_manifest
+from edxelera_gql.graphql.result_cache import ResultCache
 from edxelera_gql.graphql.schema import build_schema
 from edxelera_gql.graphql.view import GraphQLEndpoint
 from edxelera_gql.infra.cache import create_cache
@@ -99,6 +100,9 @@ def _lifespan(
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
         app.state.cache = create_cache(settings.redis_url)
+        app.state.result_cache = ResultCache(
+            app.state.cache, max_ttl_seconds=settings.cache_ttl_seconds
+        )
         app.state.token_codec = TokenCodec(settings)
         # One HTTP client per app: connection pooling to Paystack; each call sets its timeout.
         http = httpx.AsyncClient(

@@ -19,6 +19,7 @@ from edxelera_gql.enrollment.paystack import PaystackClient
 from edxelera_gql.infra.cache import Cache
 from edxelera_gql.infra.cloudfront import UrlSigner
 from edxelera_gql.infra.storage import Storage
+from edxelera_gql.infra.versions import Dependencies
 from edxelera_gql.settings import Settings
 
 K = TypeVar("K", bound=Hashable)
@@ -67,6 +68,8 @@ class Context:
     signer: UrlSigner
     storage: Storage
     viewer: Viewer | None = None
+    # Filled by resolvers that can say what their answer was built from (result_cache).
+    deps: Dependencies | None = None
 
     def now(self) -> datetime:
         return self.clock.now()

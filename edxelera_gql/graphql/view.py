@@ -27,6 +27,7 @@ from edxelera_gql.graphql.context import Context, Loaders
 from edxelera_gql.graphql.errors import shape_errors
 from edxelera_gql.graphql.operations import RequestError, parse_document, select_operation
 from edxelera_gql.graphql.persisted import PersistedQueries
+from edxelera_gql.graphql.result_cache import ResultCache, eligible, result_key
 from edxelera_gql.graphql.schema import EdxSchema
 from edxelera_gql.graphql.transport import (
     GRAPHQL_RESPONSE,
@@ -35,6 +36,7 @@ from edxelera_gql.graphql.transport import (
     read_params,
     refusal_response,
 )
+from edxelera_gql.infra.versions import Dependencies
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +86,7 @@ async def resolve_viewer(request: Request) -> Viewer | None:
     return Viewer(user_id=record.user_id, roles=record.roles, session_id=claims.session_id)
 
 
-def _context(request: Request, viewer: Viewer | None) -> Context:
+def _context(request: Request, viewer: Viewer | None, deps: Dependencies | None) -> Context:
     state = request.app.state
     return Context(
         request=request,
@@ -100,6 +102,7 @@ def _context(request: Request, viewer: Viewer | None) -> Context:
         signer=state.url_signer,
         storage=state.storage,
         viewer=viewer,
+        deps=deps,
     )
 
 
@@ -151,14 +154,38 @@ class GraphQLEndpoint:
                 405, Code.BAD_REQUEST, "Only queries run over GET: send it with POST.", allow="POST"
             )
         viewer = None if operation.token_free else await resolve_viewer(request)
+        key = None
+        if operation.type == DocumentOperation.QUERY and eligible(operation.root_fields, viewer):
+            assert viewer is not None
+            key = result_key(query, params.operation_name, params.variables, viewer)
+            hit = await self.results(request).get(key, request.app.state.clock.now())
+            if hit is not None:
+                return self._cached_answer(hit, media, get=is_get)
+        deps = Dependencies() if key is not None else None
         result = await self.schema.execute(
             query,
             variable_values=params.variables,
-            context_value=_context(request, viewer),
+            context_value=_context(request, viewer, deps),
             operation_name=params.operation_name,
             allowed_operation_types={OperationType.QUERY} if is_get else None,
         )
-        return self._answer(request, media, result, get=is_get, anonymous=viewer is None)
+        response = self._answer(request, media, result, get=is_get, anonymous=viewer is None)
+        if key is not None and deps is not None and not result.errors:
+            body = bytes(response.body)
+            await self.results(request).put(key, deps, body, request.app.state.clock.now())
+        return response
+
+    @staticmethod
+    def results(request: Request) -> ResultCache:
+        results: ResultCache = request.app.state.result_cache
+        return results
+
+    @staticmethod
+    def _cached_answer(body: bytes, media: str, *, get: bool) -> Response:
+        headers = _cache_headers(0, get=get, anonymous=False, ok=True)
+        return Response(
+            body, status_code=200, media_type=f"{media}; charset=utf-8", headers=headers
+        )
 
     def _answer(
         self,

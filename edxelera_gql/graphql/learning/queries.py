@@ -40,6 +40,7 @@ async def program_home_of(ctx: Context, program_slug: str) -> ProgramHome:
         viewer=ctx.viewer,
         slug=program_slug,
         now=ctx.now(),
+        deps=ctx.deps,
     )
     return build.program_home(data, ctx)
 
@@ -53,6 +54,7 @@ async def week_hub_of(ctx: Context, program_slug: str, week_number: int) -> Week
         slug=program_slug,
         week_number=week_number,
         now=ctx.now(),
+        deps=ctx.deps,
     )
     return build.week_hub(data, ctx)
 
