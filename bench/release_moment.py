@@ -40,6 +40,7 @@ import json
 import os
 import platform
 import random
+import re
 import shutil
 import signal
 import socket
@@ -165,8 +166,9 @@ def log_summary(proc: Proc) -> str:
         return f"{proc.name} log: nothing at WARNING or above"
     distinct: dict[str, int] = {}
     for line in lines:
-        # "14:02:11 WARNING logger message": the time stamp is not part of the message.
+        # "14:02:11 WARNING logger message [request id]": only the middle is the message.
         message = line.split(" ", 1)[1] if line[:2].isdigit() else line
+        message = re.sub(r" \[[0-9a-f]{8,}\]$", "", message)
         distinct[message[:160]] = distinct.get(message[:160], 0) + 1
     shown = "; ".join(f"{n}x `{m}`" for m, n in list(distinct.items())[:4])
     return f"{proc.name} log: {len(lines)} lines, {len(distinct)} distinct, e.g. {shown}"
@@ -913,14 +915,14 @@ def webhook(run: Run, project: str, sandbox: str, world: World, db_url: str) -> 
     rate = len(deliveries) / seconds
     double, missing = effects["double_effects"], effects["missing_effects"]
     print(
-        f"  webhook: {len(deliveries)} deliveries in {seconds:.2f} s = {rate:.0f}/s; "
+        f"  webhook: {len(deliveries)} deliveries in {seconds:.2f} s = {rate:.1f}/s; "
         f"answers {tally}; effects {effects}",
         flush=True,
     )
     run.rows.append(
         Row(
             name,
-            f"{rate:,.0f} deliveries/s, {double} double / {missing} missing effects",
+            f"{rate:,.1f} deliveries/s, {double} double / {missing} missing effects",
             "-",
             None,
             target,
