@@ -1077,6 +1077,9 @@ def main(argv: list[str] | None = None) -> int:
     except BenchError as exc:
         print(f"\nrelease_moment: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("\nrelease_moment: interrupted; servers stopped", file=sys.stderr)
+        return 130
     finally:
         procs.stop_all()
         if args.keep_logs:
