@@ -48,17 +48,37 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         if _with_sessionmaker(settings, _catalog_is_empty):
             print("First start: loading the demo programs and accounts.")
             cmd_seed_demo(settings, args)
-    app = create_app(settings)
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        log_config=None,
-        proxy_headers=True,
+    workers = _workers(settings, args.workers)
+    if workers > 1 and not settings.redis_url:
+        # Rate limits, cache versions, single-flight and persisted queries live in Redis; with
+        # the in-process cache each worker would keep its own and contradict the others.
+        print("serve --workers > 1 needs REDIS_URL (shared state across workers).", file=sys.stderr)
+        return 2
+    common: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_config": None,
+        "proxy_headers": True,
         # Client addresses key the rate limits: only these proxies may say who the client is.
-        forwarded_allow_ips=settings.forwarded_allow_ips,
-    )
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
+    }
+    if workers == 1:
+        uvicorn.run(create_app(settings), **common)
+    else:
+        # Each worker builds its app from the environment; the port-derived URL goes with it.
+        os.environ["PUBLIC_BASE_URL"] = settings.public_base_url
+        uvicorn.run("edxelera_gql.app:create_app", factory=True, workers=workers, **common)
     return 0
+
+
+def _workers(settings: Settings, asked: int | None) -> int:
+    """--workers, else WEB_CONCURRENCY, else one per core in production and one elsewhere."""
+    if asked is not None:
+        return max(1, asked)
+    from_env = os.environ.get("WEB_CONCURRENCY", "").strip()
+    if from_env.isdigit() and int(from_env) > 0:
+        return int(from_env)
+    return (os.cpu_count() or 1) if settings.is_production else 1
 
 
 def _base_url_follows_port(settings: Settings, args: argparse.Namespace) -> Settings:
@@ -225,6 +245,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the API server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes (default: WEB_CONCURRENCY, else one per core in production, "
+        "one in development); more than one needs REDIS_URL",
+    )
     serve.set_defaults(func=cmd_serve)
 
     migrate = sub.add_parser("migrate", help="upgrade the database (or --downgrade REV, --check)")

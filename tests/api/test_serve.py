@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import IO
@@ -15,7 +18,7 @@ from tests.support.served import served as serve_app
 
 @pytest.fixture
 def served(tmp_path: Path):
-    with serve_app(tmp_path) as (base, log):
+    with serve_app(tmp_path) as (base, log, _pid):
         yield base, log
 
 
@@ -106,3 +109,40 @@ def test_serve_plays_a_demo_lesson_and_downloads_a_demo_certificate(served) -> N
     assert pdf.status_code == 200
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_several_workers_need_redis(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
+    env |= {"APP_ENV": "development", "EDXELERA_VAR_DIR": str(tmp_path / "var")}
+    done = subprocess.run(
+        [sys.executable, "-m", "edxelera_gql", "serve", "--workers", "2", "--port", "1"],
+        env=env, capture_output=True, text=True, timeout=120, check=False, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "needs REDIS_URL" in done.stderr
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="several workers share state in Redis")
+def test_serve_runs_several_workers_that_share_redis(tmp_path: Path) -> None:
+    redis_url = os.environ["REDIS_URL"]
+    with serve_app(tmp_path, "--workers", "2", env={"REDIS_URL": redis_url}) as served:
+        answers = [
+            httpx.post(f"{served.base}/graphql", json={"query": "{ programs { nodes { slug } } }"})
+            for _ in range(20)
+        ]
+        workers = Path(f"/proc/{served.pid}/task").exists() and [
+            p for p in Path("/proc").iterdir()
+            if p.name.isdigit() and _parent_of(p) == served.pid
+        ]  # fmt: skip
+    assert all(a.status_code == 200 for a in answers)
+    assert all(len(a.json()["data"]["programs"]["nodes"]) == 2 for a in answers)
+    assert workers, "no worker processes"
+    assert len(workers) >= 2, workers
+
+
+def _parent_of(proc_dir: Path) -> int | None:
+    try:
+        fields = (proc_dir / "stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[1])

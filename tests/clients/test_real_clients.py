@@ -45,7 +45,7 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     """`serve` on embedded defaults, as tests/api/test_serve.py starts it; yields the GraphQL
     URL and the demo student's password (printed once on first start)."""
     _node()
-    with served(tmp_path_factory.mktemp("clients")) as (base, log):
+    with served(tmp_path_factory.mktemp("clients")) as (base, log, _pid):
         log.seek(0)
         found = re.search(rf"{re.escape(STUDENT)}\s+(\S+)", log.read())
         assert found, "the demo student's password is printed on first start"
