@@ -55,36 +55,6 @@ class LessonRow:
     completed_at: datetime | None
 
 
-async def lessons_of(
-    session: AsyncSession, *, user_id: int, cohort_id: int, week_id: int | None = None
-) -> list[LessonRow]:
-    """Lessons of the program (or of one week) with the viewer's completion time.
-
-    Plain columns, not ORM objects: a big program has hundreds of lessons, and building
-    identity-mapped objects for them costs more than the query.
-    """
-    query = (
-        select(
-            *LESSON_COLUMNS,
-            Week.week_number,
-            Week.release_at_utc,
-            LessonProgress.completed_at_utc,
-        )
-        .join(Week, Week.id == Lesson.week_id)
-        .outerjoin(
-            LessonProgress,
-            and_(LessonProgress.lesson_id == Lesson.id, LessonProgress.user_id == user_id),
-        )
-        .where(Week.cohort_id == cohort_id)
-    )
-    if week_id is not None:
-        query = query.where(Lesson.week_id == week_id)
-    width = len(LESSON_COLUMNS)
-    return [
-        LessonRow(LessonColumns(*row[:width]), *row[width:]) for row in await session.execute(query)
-    ]
-
-
 @dataclass(frozen=True)
 class Prerequisites:
     by_lesson: dict[int, list[LessonRefFacts]]
@@ -185,20 +155,6 @@ def lesson_view(
         unlocks_at=access.unlocks_at,
         missing_prerequisites=tuple(by_id[i] for i in access.missing_prerequisite_ids),
         completed_at=row.completed_at if access.status is rules.LessonStatus.COMPLETED else None,
-    )
-
-
-def in_hub_order(rows: Iterable[LessonRow], course_ids: Sequence[int]) -> list[LessonRow]:
-    """Week, then the course's place in the program, then the lesson's sort order."""
-    place = {course_id: i for i, course_id in enumerate(course_ids)}
-    return sorted(
-        rows,
-        key=lambda r: (
-            r.week_number,
-            place.get(r.lesson.course_id, len(place)),
-            r.lesson.sort_order,
-            r.lesson.id,
-        ),
     )
 
 

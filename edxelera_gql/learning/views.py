@@ -1,13 +1,10 @@
-"""Program home, week hub and course progress as read models.
+"""Program lookups, the program access rule, and course progress as a read model.
 
 Each read takes one session and issues a fixed number of statements whatever the program's
 size (the rows come back in one statement per kind, and the rules run in Python).
 """
 
 from __future__ import annotations
-
-from collections import defaultdict
-from datetime import datetime
 
 from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,24 +21,13 @@ from edxelera_gql.enrollment.models import Enrollment
 from edxelera_gql.enrollment.read_models import EnrollmentFacts
 from edxelera_gql.enrollment.rows import enrollment_facts
 from edxelera_gql.errors import Code, DomainError
-from edxelera_gql.learning import rules
 from edxelera_gql.learning.lessons import (
-    LessonRow,
     course_counts,
-    course_progress,
-    in_hub_order,
-    lesson_view,
-    lessons_of,
-    prerequisites_of,
     progress_facts,
-    validity,
 )
 from edxelera_gql.learning.read_models import (
     CourseProgressData,
-    ProgramHomeData,
     Standing,
-    WeekCounts,
-    WeekHubData,
 )
 
 
@@ -78,104 +64,6 @@ async def program_access(
 
 def _standing(viewer: Viewer, enrollment: EnrollmentFacts | None) -> Standing:
     return Standing(viewer.user_id, is_enrolled=enrollment is not None, is_staff=viewer.is_staff)
-
-
-async def load_program_home(
-    session: AsyncSession, *, program: ProgramFacts, viewer: Viewer, now: datetime
-) -> ProgramHomeData:
-    """Everything program home shows, in six statements (plus the caller's program lookup)."""
-    enrollment = await program_access(session, viewer, program)
-    standing = _standing(viewer, enrollment)
-    courses = await catalog.courses_of(session, program.id)
-    weeks = await catalog.weeks_of(session, program.id)
-    lessons = await lessons_of(session, user_id=viewer.user_id, cohort_id=program.id)
-    prerequisites = await prerequisites_of(session, user_id=viewer.user_id, cohort_id=program.id)
-    certificate_rows = await session.scalars(
-        select(Certificate)
-        .where(Certificate.user_id == viewer.user_id, Certificate.cohort_id == program.id)
-        .order_by(Certificate.issued_at_utc, Certificate.id)
-    )
-
-    completed_ids = {r.lesson.id for r in lessons if r.completed_at} | prerequisites.completed_ids
-    by_course: dict[int, list[LessonRow]] = defaultdict(list)
-    by_week: dict[int, list[LessonRow]] = defaultdict(list)
-    for row in lessons:
-        by_course[row.lesson.course_id].append(row)
-        by_week[row.lesson.week_id].append(row)
-
-    next_lesson = None
-    for row in in_hub_order(lessons, [c.id for c in courses]):
-        view = lesson_view(
-            row,
-            prerequisites=prerequisites.by_lesson.get(row.lesson.id, []),
-            completed_ids=completed_ids,
-            standing=standing,
-            now=now,
-        )
-        if view.status is rules.LessonStatus.AVAILABLE:
-            next_lesson = view
-            break
-
-    return ProgramHomeData(
-        program=program,
-        standing=standing,
-        enrollment=enrollment,
-        courses=tuple(courses),
-        progress=tuple(course_progress(c.id, by_course[c.id]) for c in courses),
-        weeks=tuple(weeks),
-        week_counts=tuple(
-            WeekCounts(
-                w.id,
-                len(by_week[w.id]),
-                sum(1 for r in by_week[w.id] if r.completed_at is not None),
-            )
-            for w in weeks
-        ),
-        next_lesson=next_lesson,
-        certificates=tuple(certificate_facts(c) for c in certificate_rows),
-        validity=validity(now, weeks),
-    )
-
-
-async def load_week_hub(
-    session: AsyncSession,
-    *,
-    program: ProgramFacts,
-    viewer: Viewer,
-    week_number: int,
-    now: datetime,
-) -> WeekHubData:
-    """One week as the viewer sees it, in five statements (plus the caller's program lookup)."""
-    enrollment = await program_access(session, viewer, program)
-    standing = _standing(viewer, enrollment)
-    weeks = await catalog.weeks_of(session, program.id)
-    week = next((w for w in weeks if w.number == week_number), None)
-    if week is None:
-        raise DomainError(Code.NOT_FOUND, f"This program has no week {week_number}.")
-    courses = await catalog.courses_of(session, program.id)
-    rows = await lessons_of(session, user_id=viewer.user_id, cohort_id=program.id, week_id=week.id)
-    prerequisites = await prerequisites_of(session, user_id=viewer.user_id, week_id=week.id)
-    completed_ids = {r.lesson.id for r in rows if r.completed_at} | prerequisites.completed_ids
-    lessons = tuple(
-        lesson_view(
-            row,
-            prerequisites=prerequisites.by_lesson.get(row.lesson.id, []),
-            completed_ids=completed_ids,
-            standing=standing,
-            now=now,
-        )
-        for row in in_hub_order(rows, [c.id for c in courses])
-    )
-    return WeekHubData(
-        program=program,
-        standing=standing,
-        courses=tuple(courses),
-        weeks=tuple(weeks),
-        week=week,
-        counts=WeekCounts(week.id, len(rows), sum(1 for r in rows if r.completed_at is not None)),
-        lessons=lessons,
-        validity=validity(now, [week]),
-    )
 
 
 async def load_course_progress(
