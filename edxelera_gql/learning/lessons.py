@@ -6,11 +6,12 @@ Shared by the read views (program home, week hub, course progress) and ``complet
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import and_, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,28 +29,18 @@ from edxelera_gql.learning.read_models import (
     Validity,
 )
 
-
-class LessonColumns(NamedTuple):
-    """The lesson columns the views use; an ORM ``Lesson`` has the same attributes."""
-
-    id: int
-    course_id: int
-    week_id: int
-    slug: str
-    title: str
-    description: str
-    sort_order: int
-    duration_seconds: int
-    is_preview: bool
-    video_asset_id: int | None
-
-
-LESSON_COLUMNS = [getattr(Lesson, name) for name in LessonColumns._fields]
+# The lesson columns of a structure lesson (the rest, week number and release, come from its
+# week), named as the ``Lesson`` model names them.
+LESSON_COLUMNS = [
+    getattr(Lesson, f.name)
+    for f in dataclasses.fields(StructureLesson)
+    if f.name not in ("week_number", "release_at")
+]
 
 
 @dataclass(frozen=True)
 class LessonRow:
-    lesson: LessonColumns | Lesson | StructureLesson
+    lesson: Lesson | StructureLesson
     week_number: int
     release_at: datetime
     completed_at: datetime | None
