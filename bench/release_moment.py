@@ -63,6 +63,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 learning_home = importlib.import_module("learning_home")
+profiling = importlib.import_module("profiling")
 
 from edxelera_gql.auth.models import RefreshToken, Role, User, UserRole  # noqa: E402
 from edxelera_gql.auth.tokens import TokenCodec  # noqa: E402
@@ -626,6 +627,8 @@ class Run:
     rows: list[Row] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     loads: dict[str, Load] = field(default_factory=dict)
+    # --profile: the project server's pid while a project scenario runs, and where to write.
+    profile_pid: int | None = None
 
     def note(self, text: str) -> None:
         print(f"  {text}", flush=True)
@@ -647,10 +650,32 @@ def fill_and_load(run: Run, label: str, base: str, path: str, field_name: str) -
             f"{label}: {len(warm.problems)} of {len(run.tokens)} warm-up answers failed, "
             f"first: {warm.problems[0]}"
         )
+    sampler = None
+    if run.args.profile and run.profile_pid and label.startswith("project"):
+        out = Path(run.args.profile) / (label.replace(" ", "-").replace("(", "").replace(")", ""))
+        sampler = (profiling.start(run.profile_pid, run.args.duration, out.with_suffix(".txt")),
+                   out.with_suffix(".txt"))  # fmt: skip
     load = run_wrk(base, path, body, run.tokens, run.args, run.tmp)
+    if sampler is not None:
+        sampler[0].wait(timeout=60)
+        report_profile(run, label, sampler[1])
     run.loads[label] = load
     print(f"  {label:<34} {load.cell()}", flush=True)
     return load, warm
+
+
+def report_profile(run: Run, label: str, out: Path) -> None:
+    """The top entries of a py-spy profile of the project server during one wrk run."""
+    if not out.exists():
+        run.note(f"profile {label}: py-spy wrote nothing (needs ptrace: run as root)")
+        return
+    samples, rows = profiling.top_entries(out, 12)
+    ours = profiling.hottest_inclusive(out, "edxelera_gql/", 8)
+    lines = [f"profile {label} ({samples} samples, {out}): top self time"]
+    lines += [f"    {own:5.1f}% self {incl:5.1f}% incl  {name}" for name, own, incl in rows]
+    lines.append("  our code, inclusive:")
+    lines += [f"    {incl:5.1f}%  {name}" for name, incl in ours]
+    run.note("\n".join(lines))
 
 
 def throughput_rows(
@@ -1048,6 +1073,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--database", default="bench_release", help="dropped and recreated")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/13", help="flushed")
     parser.add_argument("--skip-webhook", action="store_true")
+    parser.add_argument(
+        "--profile",
+        metavar="DIR",
+        help="sample the project server with py-spy during each project wrk run and print "
+        "the top entries (raw profiles written to DIR)",
+    )
     parser.add_argument("--json", metavar="FILE", help="write the numbers as JSON")
     parser.add_argument("--keep-logs", metavar="DIR", help="copy the servers' logs there")
     args = parser.parse_args(argv)
@@ -1067,6 +1098,11 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.profile:
+        if not profiling.available():
+            print("release_moment: --profile needs py-spy (pip install py-spy)", file=sys.stderr)
+            return 2
+        Path(args.profile).mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="release-moment-"))
     procs = Processes(tmp)
@@ -1146,6 +1182,7 @@ def _run(args: argparse.Namespace, tmp: Path, procs: Processes, started: float) 
     wait_ready(sandbox, sandbox_url + "/_bench/healthz")
     wait_ready(baseline, baseline_url + "/healthz")
     wait_ready(project, project_url + "/healthz")
+    run.profile_pid = project.popen.pid
     serializer = httpx.get(baseline_url + "/healthz").json()["serializer"]
     print(f"  project: {' '.join(project.popen.args[1:])}", flush=True)  # type: ignore[index]
     run.note(f"baseline serializer: {serializer}")
@@ -1165,6 +1202,7 @@ def _run(args: argparse.Namespace, tmp: Path, procs: Processes, started: float) 
     cold_env = dict(env, REDIS_URL=f"redis://127.0.0.1:{closed}/13")
     cold = procs.start("project-cold", project_command(project_port, 1, cold_env), cold_env)
     wait_ready(cold, project_url + "/healthz")
+    run.profile_pid = cold.popen.pid
     print(f"cold (project: REDIS_URL at closed port {closed}; baseline: SQL every time):")
     cold_scenarios(run, project_url, baseline_url)
     rss_row(run, "project, 1 worker (cold)", cold, 1)
@@ -1238,6 +1276,7 @@ def workers_scenario(
     try:
         wait_ready(many_baseline, f"http://127.0.0.1:{baseline_port}/healthz")
         wait_ready(many, project_url + "/healthz")
+        run.profile_pid = many.popen.pid
         print(f"  project: {' '.join(many.popen.args[1:])}", flush=True)  # type: ignore[index]
         mine, _ = fill_and_load(
             run, f"project warm programHome {n}w", project_url, "/graphql", "programHome"

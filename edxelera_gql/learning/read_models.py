@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 
 from edxelera_gql.catalog.read_models import CourseFacts, LessonRefFacts, ProgramFacts, WeekFacts
 from edxelera_gql.certificates.read_models import CertificateFacts
@@ -161,6 +162,37 @@ class ProgramStructure:
     weeks: tuple[WeekFacts, ...]
     lessons: tuple[StructureLesson, ...]
     prerequisites: tuple[LessonPrerequisites, ...]
+
+    @cached_property
+    def index(self) -> StructureIndex:
+        """Lookups every viewer's assembly needs, built once per decoded structure."""
+        return StructureIndex.of(self)
+
+
+@dataclass(frozen=True)
+class StructureIndex:
+    """Where each lesson belongs, so a viewer's counts cost their completions, not the program."""
+
+    course_of: dict[int, int]
+    week_of: dict[int, int]
+    course_totals: dict[int, int]
+    week_lessons: dict[int, tuple[StructureLesson, ...]]
+    prerequisites: dict[int, tuple[LessonRefFacts, ...]]
+
+    @classmethod
+    def of(cls, structure: ProgramStructure) -> StructureIndex:
+        totals: dict[int, int] = {}
+        by_week: dict[int, list[StructureLesson]] = {}
+        for lesson in structure.lessons:
+            totals[lesson.course_id] = totals.get(lesson.course_id, 0) + 1
+            by_week.setdefault(lesson.week_id, []).append(lesson)
+        return cls(
+            course_of={x.id: x.course_id for x in structure.lessons},
+            week_of={x.id: x.week_id for x in structure.lessons},
+            course_totals=totals,
+            week_lessons={week: tuple(rows) for week, rows in by_week.items()},
+            prerequisites={p.lesson_id: p.prerequisites for p in structure.prerequisites},
+        )
 
 
 @dataclass(frozen=True)

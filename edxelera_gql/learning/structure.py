@@ -10,7 +10,6 @@ from the two in Python, never from loading every lesson per viewer.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -28,13 +27,14 @@ from edxelera_gql.learning import rules
 from edxelera_gql.learning.lessons import (
     LESSON_COLUMNS,
     LessonRow,
-    course_progress,
     lesson_view,
+    progress_facts,
     validity,
 )
 from edxelera_gql.learning.models import LessonProgress
 from edxelera_gql.learning.read_models import (
     Completed,
+    CourseProgressFacts,
     LessonPrerequisites,
     LessonView,
     ProgramHomeData,
@@ -127,59 +127,76 @@ async def load_viewer_progress(
 
 
 class _Viewing:
-    """The structure's lessons as rows carrying this viewer's completion times."""
+    """This viewer's completions against the shared structure's index: rows and views are made
+    only for the lessons an answer shows."""
 
     def __init__(self, structure: ProgramStructure, progress: ViewerProgress, viewer: Viewer):
         self.structure = structure
-        done = {c.lesson_id: c.completed_at for c in progress.completions}
-        self.completed_ids = set(done)
-        self.rows = [
-            LessonRow(lesson, lesson.week_number, lesson.release_at, done.get(lesson.id))
-            for lesson in structure.lessons
-        ]
-        self.prerequisites = {p.lesson_id: p.prerequisites for p in structure.prerequisites}
+        self.index = structure.index
+        known = self.index.course_of
+        self.done = {c.lesson_id: c.completed_at for c in progress.completions}
+        self.done = {lesson_id: at for lesson_id, at in self.done.items() if lesson_id in known}
+        self.completed_ids = set(self.done)
         self.standing = Standing(
             viewer.user_id, is_enrolled=progress.enrollment is not None, is_staff=viewer.is_staff
         )
 
+    def row(self, lesson: StructureLesson) -> LessonRow:
+        return LessonRow(lesson, lesson.week_number, lesson.release_at, self.done.get(lesson.id))
+
     def view(self, row: LessonRow, now: datetime) -> LessonView:
         return lesson_view(
             row,
-            prerequisites=self.prerequisites.get(row.lesson.id, ()),
+            prerequisites=self.index.prerequisites.get(row.lesson.id, ()),
             completed_ids=self.completed_ids,
             standing=self.standing,
             now=now,
         )
 
+    def is_available(self, lesson: StructureLesson, now: datetime) -> bool:
+        access = rules.lesson_access(
+            now=now,
+            lesson_id=lesson.id,
+            is_preview=lesson.is_preview,
+            release_at=lesson.release_at,
+            prerequisite_ids=[p.id for p in self.index.prerequisites.get(lesson.id, ())],
+            is_enrolled=self.standing.is_enrolled,
+            is_staff=self.standing.is_staff,
+            completed_lesson_ids=self.completed_ids,
+        )
+        return access.status is rules.LessonStatus.AVAILABLE
 
-def _counts(week_id: int, rows: Sequence[LessonRow]) -> WeekCounts:
-    return WeekCounts(week_id, len(rows), sum(1 for r in rows if r.completed_at is not None))
+    def course_progress(self, course_id: int) -> CourseProgressFacts:
+        of = self.index.course_of
+        times = [at for lesson_id, at in self.done.items() if of[lesson_id] == course_id]
+        return progress_facts(
+            course_id,
+            total=self.index.course_totals.get(course_id, 0),
+            done=len(times),
+            last=max(times, default=None),
+        )
+
+    def week_counts(self, week_id: int) -> WeekCounts:
+        of = self.index.week_of
+        done = sum(1 for lesson_id in self.done if of[lesson_id] == week_id)
+        return WeekCounts(week_id, len(self.index.week_lessons.get(week_id, ())), done)
 
 
 def program_home(
     structure: ProgramStructure, progress: ViewerProgress, viewer: Viewer, now: datetime
 ) -> ProgramHomeData:
     viewing = _Viewing(structure, progress, viewer)
-    by_course: dict[int, list[LessonRow]] = defaultdict(list)
-    by_week: dict[int, list[LessonRow]] = defaultdict(list)
-    for row in viewing.rows:
-        by_course[row.lesson.course_id].append(row)
-        by_week[row.lesson.week_id].append(row)
-    next_lesson = None
-    for row in viewing.rows:  # already in hub order
-        view = viewing.view(row, now)
-        if view.status is rules.LessonStatus.AVAILABLE:
-            next_lesson = view
-            break
+    # The first lesson in hub order the viewer can open now; only that one becomes a view.
+    first = next((x for x in structure.lessons if viewing.is_available(x, now)), None)
     return ProgramHomeData(
         program=structure.program,
         standing=viewing.standing,
         enrollment=progress.enrollment,
         courses=structure.courses,
-        progress=tuple(course_progress(c.id, by_course[c.id]) for c in structure.courses),
+        progress=tuple(viewing.course_progress(c.id) for c in structure.courses),
         weeks=structure.weeks,
-        week_counts=tuple(_counts(w.id, by_week[w.id]) for w in structure.weeks),
-        next_lesson=next_lesson,
+        week_counts=tuple(viewing.week_counts(w.id) for w in structure.weeks),
+        next_lesson=viewing.view(viewing.row(first), now) if first is not None else None,
         certificates=progress.certificates,
         validity=validity(now, structure.weeks),
     )
@@ -196,14 +213,14 @@ def week_hub(
     if week is None:
         raise DomainError(Code.NOT_FOUND, f"This program has no week {week_number}.")
     viewing = _Viewing(structure, progress, viewer)
-    rows = [row for row in viewing.rows if row.lesson.week_id == week.id]
+    rows = [viewing.row(x) for x in viewing.index.week_lessons.get(week.id, ())]
     return WeekHubData(
         program=structure.program,
         standing=viewing.standing,
         courses=structure.courses,
         weeks=structure.weeks,
         week=week,
-        counts=_counts(week.id, rows),
+        counts=viewing.week_counts(week.id),
         lessons=tuple(viewing.view(row, now) for row in rows),
         validity=validity(now, [week]),
     )
