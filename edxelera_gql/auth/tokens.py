@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,6 +24,8 @@ from edxelera_gql.settings import Settings
 REQUIRED_CLAIMS = ["iss", "aud", "exp", "iat", "sub", "jti", "sid"]
 # Clock skew tolerated between the servers that sign and verify.
 LEEWAY_SECONDS = 5
+# Valid tokens whose signature check is remembered per process (a few MB at most).
+VERIFIED_MEMO_SIZE = 10_000
 
 
 class InvalidToken(Exception):
@@ -64,6 +67,7 @@ class TokenCodec:
             secret = settings.effective_jwt_secret()
             self._signing_key = self._verifying_key = secret
             self.algorithm = "HS256"
+        self._verified: OrderedDict[str, dict[str, Any]] = OrderedDict()
 
     def issue(self, *, user_id: int, session_id: str, now: datetime) -> IssuedAccessToken:
         expires_at = now + self.ttl
@@ -79,13 +83,22 @@ class TokenCodec:
         token = jwt.encode(claims, self._signing_key, algorithm=self.algorithm)
         return IssuedAccessToken(token=token, expires_at=expires_at.replace(microsecond=0))
 
-    def verify(self, token: str, *, now: datetime) -> AccessClaims:
+    def _signed_claims(self, token: str) -> dict[str, Any]:
+        """The claims of a token whose header, signature, audience and issuer check out.
+
+        Those checks depend on the token alone, so a valid token's claims are remembered (a
+        bounded, per-process memo: only tokens we signed get in); the time checks run on every
+        request against the clock."""
+        known = self._verified.get(token)
+        if known is not None:
+            self._verified.move_to_end(token)
+            return known
         try:
             header = jwt.get_unverified_header(token)
             # Checked before decoding so a confused or `none` token never reaches a key.
             if header.get("alg") != self.algorithm:
                 raise InvalidToken(f"algorithm {header.get('alg')!r} is not accepted")
-            claims = jwt.decode(
+            claims: dict[str, Any] = jwt.decode(
                 token,
                 self._verifying_key,
                 algorithms=[self.algorithm],
@@ -96,6 +109,13 @@ class TokenCodec:
             )
         except jwt.PyJWTError as exc:
             raise InvalidToken(str(exc)) from exc
+        self._verified[token] = claims
+        if len(self._verified) > VERIFIED_MEMO_SIZE:
+            self._verified.popitem(last=False)
+        return claims
+
+    def verify(self, token: str, *, now: datetime) -> AccessClaims:
+        claims = self._signed_claims(token)
         # Expiry against the injected clock, so tests and servers agree on "now".
         exp, iat = claims["exp"], claims["iat"]
         if not isinstance(exp, int) or not isinstance(iat, int):

@@ -27,6 +27,11 @@ def _viewer_key(user_id: int, session_id: str) -> str:
     return f"auth:viewer:{user_id}:{session_id}"
 
 
+def viewer_key(claims: AccessClaims) -> str:
+    """Where the token's viewer is cached (a caller may read it with other keys at once)."""
+    return _viewer_key(claims.user_id, claims.session_id)
+
+
 async def forget_viewer(cache: Cache, user_id: int, session_id: str) -> None:
     await cache.delete(_viewer_key(user_id, session_id))
 
@@ -34,30 +39,33 @@ async def forget_viewer(cache: Cache, user_id: int, session_id: str) -> None:
 async def _read(
     sessionmaker: async_sessionmaker[AsyncSession], claims: AccessClaims, now: datetime
 ) -> dict[str, Any]:
+    """One statement: the user's status and roles, and whether the token's session is live."""
+    live = (
+        select(RefreshToken.id)
+        .where(
+            RefreshToken.family_id == claims.session_id,
+            RefreshToken.user_id == claims.user_id,
+            RefreshToken.revoked_at.is_(None),
+            RefreshToken.expires_at > now,
+        )
+        .limit(1)
+        .correlate(None)
+        .scalar_subquery()
+    )
     async with sessionmaker() as session:
         rows = (
             await session.execute(
-                select(User.status, Role.name)
+                select(User.status, Role.name, live)
                 .select_from(User)
                 .outerjoin(UserRole, UserRole.user_id == User.id)
                 .outerjoin(Role, Role.id == UserRole.role_id)
                 .where(User.id == claims.user_id)
             )
         ).all()
-        live = await session.scalar(
-            select(RefreshToken.id)
-            .where(
-                RefreshToken.family_id == claims.session_id,
-                RefreshToken.user_id == claims.user_id,
-                RefreshToken.revoked_at.is_(None),
-                RefreshToken.expires_at > now,
-            )
-            .limit(1)
-        )
     return {
         "status": rows[0][0] if rows else None,
-        "live": live is not None,
-        "roles": sorted(name for _, name in rows if name),
+        "live": bool(rows) and rows[0][2] is not None,
+        "roles": sorted(name for _, name, _ in rows if name),
         "at": now.timestamp(),
     }
 
@@ -69,11 +77,13 @@ async def load_viewer(
     *,
     now: datetime,
     ttl_seconds: int,
+    prefetched: list[bytes | None] | None = None,
 ) -> ViewerRecord:
     """The token's user with roles if its session is live; UNAUTHENTICATED or
-    ACCOUNT_SUSPENDED otherwise."""
+    ACCOUNT_SUSPENDED otherwise. ``prefetched`` holds the cached entry when the caller already
+    read ``viewer_key`` (as ``[value]``), saving a round trip."""
     key = _viewer_key(claims.user_id, claims.session_id)
-    cached = await cache.get(key)
+    cached = prefetched[0] if prefetched is not None else await cache.get(key)
     data: dict[str, Any] | None = json.loads(cached) if cached is not None else None
     if data is None or not 0 <= now.timestamp() - data.get("at", 0) < ttl_seconds:
         data = await _read(sessionmaker, claims, now)

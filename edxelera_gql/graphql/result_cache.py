@@ -21,62 +21,80 @@ from datetime import datetime
 from typing import Any
 
 from edxelera_gql.auth.viewer import Viewer
-from edxelera_gql.infra.cache import Cache
+from edxelera_gql.infra.cache import Cache, Watched
 from edxelera_gql.infra.versions import Dependencies
 
 log = logging.getLogger(__name__)
 
-PREFIX = "result:v1"
+PREFIX = "result:v2"
 # Root fields whose whole subtree records its dependencies (see learning.caching).
 HOT_FIELDS = frozenset({"programHome", "weekHub", "__typename"})
 
 
-def eligible(root_fields: frozenset[str] | None, viewer: Viewer | None) -> bool:
+def eligible(root_fields: frozenset[str] | None) -> bool:
+    """A signed-in query whose root fields all record their dependencies."""
     return (
-        viewer is not None
-        and root_fields is not None
-        and root_fields <= HOT_FIELDS
-        and bool(root_fields - {"__typename"})
+        root_fields is not None and root_fields <= HOT_FIELDS and bool(root_fields - {"__typename"})
     )
 
 
 def result_key(
-    query: str, operation_name: str | None, variables: dict[str, Any] | None, viewer: Viewer
+    query: str, operation_name: str | None, variables: dict[str, Any] | None, user_id: int
 ) -> str:
+    """The viewer's id is in the key; their roles are kept in the entry and checked on a hit
+    (the key is known before the viewer is looked up, so both are read in one round trip)."""
     request = json.dumps([query, operation_name, variables or {}], sort_keys=True, default=str)
     digest = hashlib.sha256(request.encode()).hexdigest()
-    roles = ",".join(sorted(viewer.roles))
-    return f"{PREFIX}:{viewer.user_id}:{roles}:{digest}"
+    return f"{PREFIX}:{user_id}:{digest}"
+
+
+def _roles(viewer: Viewer) -> str:
+    return ",".join(sorted(viewer.roles))
 
 
 class ResultCache:
+    """Entries are one JSON header line (watched version keys ``k`` and the values they had
+    ``v``, the instant it stops holding ``u``, the viewer's roles ``r``), then the body bytes
+    as sent: a hit decodes the small header only."""
+
     def __init__(self, cache: Cache, *, max_ttl_seconds: int) -> None:
         self.cache = cache
         self.max_ttl_seconds = max_ttl_seconds
 
-    async def get(self, key: str, now: datetime) -> bytes | None:
-        raw = await self.cache.get(key)
-        if raw is None:
-            return None
-        try:
-            entry = json.loads(raw)
-            watched: dict[str, str] = entry["versions"]
-            until = datetime.fromisoformat(entry["until"]) if entry["until"] else None
-            body: str = entry["body"]
-        except (ValueError, KeyError, TypeError):
-            log.warning("unreadable cache entry dropped", extra={"key": key})
-            return None
-        if until is not None and now >= until:
-            return None
-        current = await self.cache.get_many(*watched)
-        if current is None:
-            return None
-        seen_now = {k: (v.decode() if v else "0") for k, v in zip(watched, current, strict=True)}
-        if seen_now != watched:
-            return None
-        return body.encode()
+    async def fetch(self, *keys: str) -> Watched | None:
+        """``keys`` then the entry's key, read with the entry's versions in one round trip."""
+        return await self.cache.get_watched(*keys)
 
-    async def put(self, key: str, deps: Dependencies, body: bytes, now: datetime) -> None:
+    def check(
+        self, entry: bytes | None, current: list[bytes | None], viewer: Viewer, now: datetime
+    ) -> bytes | None:
+        """The body, if the entry still holds for this viewer now."""
+        if entry is None:
+            return None
+        header_line, _, body = entry.partition(b"\n")
+        try:
+            header = json.loads(header_line)
+            watched: list[str] = header["v"]
+            until = datetime.fromisoformat(header["u"]) if header["u"] else None
+            roles: str = header["r"]
+        except (ValueError, KeyError, TypeError):
+            log.warning("unreadable cache entry dropped")
+            return None
+        if roles != _roles(viewer) or (until is not None and now >= until):
+            return None
+        seen_now = [v.decode() if v else "0" for v in current]
+        return body if seen_now == watched else None
+
+    async def get(self, key: str, viewer: Viewer, now: datetime) -> bytes | None:
+        found = await self.fetch(key)
+        if found is None:
+            return None
+        values, current = found
+        return self.check(values[-1], current, viewer, now)
+
+    async def put(
+        self, key: str, deps: Dependencies, viewer: Viewer, body: bytes, now: datetime
+    ) -> None:
         if not deps.cacheable or not deps.versions:
             return
         ttl: float = self.max_ttl_seconds
@@ -85,5 +103,12 @@ class ResultCache:
         if ttl <= 0:
             return
         until = deps.valid_until.isoformat() if deps.valid_until else None
-        entry = {"versions": deps.versions, "until": until, "body": body.decode()}
-        await self.cache.set(key, json.dumps(entry, separators=(",", ":")), ttl)
+        keys = list(deps.versions)
+        header = {
+            "k": keys,
+            "v": [deps.versions[k] for k in keys],
+            "u": until,
+            "r": _roles(viewer),
+        }
+        entry = json.dumps(header, separators=(",", ":")).encode() + b"\n" + body
+        await self.cache.set(key, entry, ttl)

@@ -19,7 +19,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from edxelera_gql.auth import viewers
-from edxelera_gql.auth.tokens import ExpiredToken, InvalidToken
+from edxelera_gql.auth.tokens import AccessClaims, ExpiredToken, InvalidToken
 from edxelera_gql.auth.viewer import Viewer
 from edxelera_gql.errors import Code, DomainError
 from edxelera_gql.graphiql.page import PAGE_HEADERS
@@ -46,8 +46,8 @@ def _token_refused(code: Code, message: str, description: str) -> RequestError:
     return RequestError(401, code, message, www_authenticate=challenge)
 
 
-async def resolve_viewer(request: Request) -> Viewer | None:
-    """Anonymous without a token; a refused token raises a 401 RequestError."""
+def bearer_claims(request: Request) -> AccessClaims | None:
+    """None without a token; a refused token raises a 401 RequestError."""
     header = request.headers.get("authorization")
     if header is None:
         return None
@@ -57,9 +57,8 @@ async def resolve_viewer(request: Request) -> Viewer | None:
             Code.INVALID_TOKEN, "Malformed Authorization header.", "Send: Bearer <token>"
         )
     state = request.app.state
-    now = state.clock.now()
     try:
-        claims = state.token_codec.verify(token.strip(), now=now)
+        return state.token_codec.verify(token.strip(), now=state.clock.now())
     except ExpiredToken as exc:
         raise _token_refused(
             Code.TOKEN_EXPIRED,
@@ -71,16 +70,23 @@ async def resolve_viewer(request: Request) -> Viewer | None:
         raise _token_refused(
             Code.INVALID_TOKEN, "Invalid access token: sign in again.", "Invalid access token"
         ) from exc
+
+
+async def viewer_of(
+    request: Request, claims: AccessClaims, prefetched: list[bytes | None] | None = None
+) -> Viewer:
+    """The token's viewer; a session signed out or revoked answers 401."""
+    state = request.app.state
     try:
         record = await viewers.load_viewer(
             state.sessionmaker,
             state.cache,
             claims,
-            now=now,
+            now=state.clock.now(),
             ttl_seconds=state.settings.viewer_cache_ttl_seconds,
+            prefetched=prefetched,
         )
     except DomainError as refused:
-        # A session that was signed out or revoked: the token is no good any more.
         code = Code.INVALID_TOKEN if refused.code == Code.UNAUTHENTICATED else refused.code
         raise _token_refused(code, refused.message, "The session has ended") from refused
     return Viewer(user_id=record.user_id, roles=record.roles, session_id=claims.session_id)
@@ -153,14 +159,23 @@ class GraphQLEndpoint:
             raise RequestError(
                 405, Code.BAD_REQUEST, "Only queries run over GET: send it with POST.", allow="POST"
             )
-        viewer = None if operation.token_free else await resolve_viewer(request)
+        claims = None if operation.token_free else bearer_claims(request)
         key = None
-        if operation.type == DocumentOperation.QUERY and eligible(operation.root_fields, viewer):
-            assert viewer is not None
-            key = result_key(query, params.operation_name, params.variables, viewer)
-            hit = await self.results(request).get(key, request.app.state.clock.now())
-            if hit is not None:
-                return self._cached_answer(hit, media, get=is_get)
+        hot = operation.type == DocumentOperation.QUERY and eligible(operation.root_fields)
+        if claims is not None and hot:
+            key = result_key(query, params.operation_name, params.variables, claims.user_id)
+        if key is None:
+            viewer = None if claims is None else await viewer_of(request, claims)
+        else:
+            assert claims is not None
+            # The hot path: the viewer, the answer and its versions in one round trip.
+            found = await self.results(request).fetch(viewers.viewer_key(claims), key)
+            viewer = await viewer_of(request, claims, found[0][:1] if found else None)
+            if found is not None:
+                now = request.app.state.clock.now()
+                hit = self.results(request).check(found[0][1], found[1], viewer, now)
+                if hit is not None:
+                    return self._cached_answer(hit, media, get=is_get)
         deps = Dependencies() if key is not None else None
         result = await self.schema.execute(
             query,
@@ -170,9 +185,10 @@ class GraphQLEndpoint:
             allowed_operation_types={OperationType.QUERY} if is_get else None,
         )
         response = self._answer(request, media, result, get=is_get, anonymous=viewer is None)
-        if key is not None and deps is not None and not result.errors:
+        if key is not None and deps is not None and viewer is not None and not result.errors:
             body = bytes(response.body)
-            await self.results(request).put(key, deps, body, request.app.state.clock.now())
+            now = request.app.state.clock.now()
+            await self.results(request).put(key, deps, viewer, body, now)
         return response
 
     @staticmethod

@@ -8,6 +8,7 @@ reads miss, writes are dropped, counters and locks fail open, and ``ping`` repor
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 import time
@@ -31,6 +32,12 @@ class Cache(Protocol):
         """One round trip; None (not a list of Nones) when the cache could not answer."""
         ...
 
+    async def get_watched(self, *keys: str) -> Watched | None:
+        """One round trip: every key's value; the last is an entry whose first line is a JSON
+        object naming in ``k`` the keys it was built from, whose current values come too.
+        None when the cache could not answer."""
+        ...
+
     async def set(self, key: str, value: bytes | str, ttl_seconds: float) -> None: ...
     async def delete(self, *keys: str) -> None: ...
     async def incr(self, key: str, ttl_seconds: float) -> int | None: ...
@@ -38,6 +45,19 @@ class Cache(Protocol):
     def lock(self, key: str, ttl_seconds: float) -> AbstractAsyncContextManager[bool]: ...
     async def ping(self) -> bool: ...
     async def close(self) -> None: ...
+
+
+Watched = tuple[list[bytes | None], list[bytes | None]]
+
+
+def watched_keys(entry: bytes) -> list[str]:
+    """The keys a watched entry names on its first line (see ``Cache.get_watched``)."""
+    header, _, _ = entry.partition(b"\n")
+    try:
+        keys = json.loads(header)["k"]
+    except (ValueError, KeyError, TypeError):
+        return []
+    return [str(k) for k in keys] if isinstance(keys, list) else []
 
 
 def _as_bytes(value: bytes | str) -> bytes:
@@ -78,6 +98,12 @@ class MemoryCache:
 
     async def get_many(self, *keys: str) -> list[bytes | None] | None:
         return [await self.get(key) for key in keys]
+
+    async def get_watched(self, *keys: str) -> Watched | None:
+        values = [await self.get(key) for key in keys]
+        entry = values[-1] if values else None
+        watched = watched_keys(entry) if entry is not None else []
+        return values, [await self.get(key) for key in watched]
 
     async def set(self, key: str, value: bytes | str, ttl_seconds: float) -> None:
         if ttl_seconds <= 0:
@@ -135,6 +161,24 @@ _INCR = (
 )
 
 
+# GETs every key; the last is a watched entry: its first line's JSON names in "k" the keys whose
+# current values come back too, so an entry and the versions it depends on cost one round trip.
+_WATCHED = """
+local out = {}
+for i = 1, #KEYS do out[i] = redis.call('get', KEYS[i]) end
+local entry = out[#KEYS]
+local current = {}
+if entry then
+  local line = string.find(entry, '\\n', 1, true)
+  local ok, header = pcall(cjson.decode, string.sub(entry, 1, (line or 0) - 1))
+  if ok and type(header) == 'table' and type(header.k) == 'table' and #header.k > 0 then
+    current = redis.call('mget', unpack(header.k))
+  end
+end
+return {out, current}
+"""
+
+
 class _Skipped:
     """What a skipped or failed Redis call returns (distinct from Redis's own None)."""
 
@@ -167,6 +211,7 @@ class RedisCache:
         )
         self._release = self._client.register_script(_RELEASE)
         self._incr = self._client.register_script(_INCR)
+        self._watched = self._client.register_script(_WATCHED)
         self._last_warning = 0.0
         self.breaker = breaker or CircuitBreaker()
 
@@ -211,6 +256,19 @@ class RedisCache:
         if isinstance(values, _Skipped):
             return None
         return [v if v is None or isinstance(v, bytes) else str(v).encode() for v in values]
+
+    async def get_watched(self, *keys: str) -> Watched | None:
+        if not keys:
+            return [], []
+        found = await self._run("watched", lambda: self._watched(keys=list(keys)))
+        if isinstance(found, _Skipped):
+            return None
+        values, current = found
+        # A Lua table stops at its first nil: pad what Redis left out (missing keys).
+        values = list(values) + [None] * (len(keys) - len(values))
+        return [_as_bytes(v) if v is not None else None for v in values], [
+            _as_bytes(v) if v is not None else None for v in current
+        ]
 
     async def set(self, key: str, value: bytes | str, ttl_seconds: float) -> None:
         if ttl_seconds <= 0:

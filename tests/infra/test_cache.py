@@ -58,6 +58,21 @@ async def test_lock_is_exclusive_and_released(any_cache) -> None:
         assert again is True
 
 
+async def test_get_watched_reads_keys_entry_and_its_versions_at_once(any_cache) -> None:
+    await any_cache.set("viewer", b"v1", 30)
+    await any_cache.set("ver:a", b"3", 30)
+    entry = b'{"k":["ver:a","ver:b"],"x":1}\n{"data":"body\nwith lines"}'
+    await any_cache.set("entry", entry, 30)
+    values, current = await any_cache.get_watched("viewer", "missing", "entry")
+    assert values == [b"v1", None, entry]
+    assert current == [b"3", None]  # ver:b was never set
+
+    # No entry, or an entry without a readable header: the values, and no versions.
+    assert await any_cache.get_watched("viewer", "nothing") == ([b"v1", None], [])
+    await any_cache.set("junk", b"not json\n{}", 30)
+    assert await any_cache.get_watched("junk") == ([b"not json\n{}"], [])
+
+
 async def test_memory_cache_expiry_uses_its_clock() -> None:
     clock = FakeMonotonic()
     cache = MemoryCache(monotonic=clock)
@@ -85,5 +100,6 @@ async def test_unreachable_redis_fails_open() -> None:
         async with cache.lock("k", 1) as acquired:
             assert acquired is True  # the database decides
         assert await cache.ping() is False
+        assert await cache.get_watched("a", "entry") is None  # None: it could not answer
     finally:
         await cache.close()
