@@ -763,6 +763,11 @@ def stampede(run: Run, project: str, baseline: str, redis_url: str) -> None:
     try:
         for who, base in (("project", project), ("baseline", baseline)):
             flush_redis(redis_url)  # FLUSHDB on db 13: every cached answer and version is gone
+            sampler = None
+            if who == "project" and run.args.profile and run.profile_pid:
+                out = Path(run.args.profile) / "project-stampede.txt"
+                sampler = profiling.start(run.profile_pid, 60, out)
+                time.sleep(0.5)  # py-spy attaches before the first request
             done = asyncio.run(
                 each_once(
                     base + "/graphql",
@@ -777,6 +782,12 @@ def stampede(run: Run, project: str, baseline: str, redis_url: str) -> None:
                     f"{who}: {len(done.problems)} answers failed, first: {done.problems[0]}"
                 )
             times[who] = done.seconds
+            if sampler is not None:
+                sampler.send_signal(signal.SIGINT)  # py-spy writes what it sampled so far
+                sampler.wait(timeout=30)
+                report_profile(
+                    run, "project stampede", Path(run.args.profile) / "project-stampede.txt"
+                )
             print(f"  stampede {who:<25} all served in {done.seconds:.2f} s", flush=True)
     except BenchError as exc:
         failed_row(run, name, ">= 1.0 (baseline time / project time)", exc)

@@ -101,7 +101,9 @@ def _lifespan(
         app.state.sessionmaker = create_sessionmaker(engine)
         app.state.cache = create_cache(settings.redis_url)
         app.state.result_cache = ResultCache(
-            app.state.cache, max_ttl_seconds=settings.cache_ttl_seconds
+            app.state.cache,
+            max_ttl_seconds=settings.cache_ttl_seconds,
+            sessionmaker=app.state.sessionmaker,
         )
         app.state.token_codec = TokenCodec(settings)
         # One HTTP client per app: connection pooling to Paystack; each call sets its timeout.

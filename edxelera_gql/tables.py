@@ -13,6 +13,7 @@ from edxelera_gql.catalog.models import (
 )
 from edxelera_gql.certificates.models import Certificate
 from edxelera_gql.db.base import Base
+from edxelera_gql.db.versions import ScopeVersion
 from edxelera_gql.discussion.models import DiscussionPost, DiscussionThread
 from edxelera_gql.enrollment.models import Enrollment, PaymentEvent, PaymentTransaction
 from edxelera_gql.learning.models import CourseProgress, LessonProgress
@@ -37,6 +38,7 @@ __all__ = [
     "PaymentTransaction",
     "RefreshToken",
     "Role",
+    "ScopeVersion",
     "User",
     "UserRole",
     "VideoAsset",

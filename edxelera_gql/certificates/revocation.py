@@ -19,6 +19,7 @@ from edxelera_gql.certificates.delivery import load_details, normalize_number
 from edxelera_gql.certificates.enums import CertificateStatus
 from edxelera_gql.certificates.models import Certificate
 from edxelera_gql.certificates.read_models import CertificateDetails
+from edxelera_gql.db import versions as db_versions
 from edxelera_gql.db.unit_of_work import UnitOfWork
 from edxelera_gql.errors import Code, DomainError
 from edxelera_gql.infra import versions
@@ -66,5 +67,5 @@ async def revoke_certificate(
             if certificate.cohort_id is not None:
                 # The learner's program home lists their certificates.
                 scope = versions.viewer_program_scope(certificate.user_id, certificate.cohort_id)
-                uow.after_commit(lambda: versions.bump(cache, scope))
+                await db_versions.bump_in(uow, cache, scope)
         return await load_details(uow.session, certificate)

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from edxelera_gql.auth.models import CalendarFeed, RefreshToken, User
 from edxelera_gql.catalog.models import Cohort
 from edxelera_gql.certificates.models import Certificate
+from edxelera_gql.db import versions as db_versions
 from edxelera_gql.db.unit_of_work import UnitOfWork
 from edxelera_gql.discussion.models import DiscussionPost, DiscussionThread
 from edxelera_gql.enrollment.models import Enrollment, PaymentEvent, PaymentTransaction
@@ -63,8 +64,4 @@ async def reset_accounts(
             scopes = [versions.viewer_program_scope(u, p) for u in ids for p in programs]
             scopes += [versions.program_scope(p) for p in programs]
             scopes += [versions.discussion_scope(p) for p in programs]
-
-            async def forget() -> None:
-                await versions.bump(cache, *scopes)
-
-            uow.after_commit(forget)
+            await db_versions.bump_in(uow, cache, *scopes)

@@ -77,7 +77,7 @@ async def create_post(
         )
         session.add(post)
         await session.flush()
-        bump_after_commit(uow, cache, access.program.id)
+        await bump_after_commit(uow, cache, access.program.id)
         return PostRow.from_model(post)
 
 
@@ -157,7 +157,7 @@ async def reply_to_post(
         )
         session.add(reply)
         await session.flush()
-        bump_after_commit(uow, cache, cohort_id)
+        await bump_after_commit(uow, cache, cohort_id)
         return PostRow.from_model(reply)
 
 

@@ -13,6 +13,7 @@ from edxelera_gql.auth.viewer import Viewer
 from edxelera_gql.catalog.models import Cohort, Week
 from edxelera_gql.catalog.read_models import ProgramFacts
 from edxelera_gql.catalog.service import PROGRAM_WIDTH, program_columns, program_from_row
+from edxelera_gql.db import versions as db_versions
 from edxelera_gql.db.unit_of_work import UnitOfWork
 from edxelera_gql.discussion import rules
 from edxelera_gql.discussion.models import DiscussionThread
@@ -50,10 +51,9 @@ def thread_facts(thread: DiscussionThread) -> ThreadFacts:
     )
 
 
-def bump_after_commit(uow: UnitOfWork, cache: Cache, cohort_id: int) -> None:
+async def bump_after_commit(uow: UnitOfWork, cache: Cache, cohort_id: int) -> None:
     """Cached answers that show a discussion (a week hub's summary) watch this version."""
-    scope = versions.discussion_scope(cohort_id)
-    uow.after_commit(lambda: versions.bump(cache, scope))
+    await db_versions.bump_in(uow, cache, versions.discussion_scope(cohort_id))
 
 
 async def check_week_access(
@@ -163,5 +163,5 @@ async def open_thread(
             uow.session, access, week_number=week_number, user_id=viewer.user_id, now=now
         )
         if created:
-            bump_after_commit(uow, cache, access.program.id)
+            await bump_after_commit(uow, cache, access.program.id)
         return OpenThread(thread=thread_facts(thread), program=access.program, created=created)

@@ -146,7 +146,7 @@ async def _enroll_free(
         rows.activate(enrollment, source=rows.FREE, reference=None, now=now)
         await uow.session.flush()
         facts = rows.enrollment_facts(enrollment)
-        rows.bump_after_commit(uow, checkout.cache, user_id, program.id)
+        await rows.bump_after_commit(uow, checkout.cache, user_id, program.id)
     return PaymentStarted(facts, None, None)
 
 
@@ -229,7 +229,7 @@ async def _reserve(
             enrollment.source = rows.PAYSTACK
             enrollment.updated_at = now
         await session.flush()
-        rows.bump_after_commit(uow, checkout.cache, user_id, program.id)
+        await rows.bump_after_commit(uow, checkout.cache, user_id, program.id)
         return _Reserved(rows.enrollment_facts(enrollment), reference)
 
 
@@ -306,7 +306,7 @@ async def _fail_reservation(checkout: Checkout, reference: str, error: str, now:
             enrollment.updated_at = now
         else:
             await rows.drop_enrollment_without_checkout(session, enrollment)
-        rows.bump_after_commit(uow, checkout.cache, tx.user_id, tx.cohort_id)
+        await rows.bump_after_commit(uow, checkout.cache, tx.user_id, tx.cohort_id)
 
 
 async def _wait_for(checkout: Checkout, reserved: _Reserved) -> PaymentStarted:

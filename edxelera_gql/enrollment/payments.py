@@ -147,7 +147,7 @@ async def apply_verification(
                 record_event(uow.session, record, applied.outcome, now)
                 await uow.session.flush()
             if applied.changed:
-                rows.bump_after_commit(uow, cache, tx.user_id, tx.cohort_id)
+                await rows.bump_after_commit(uow, cache, tx.user_id, tx.cohort_id)
     except IntegrityError:
         if record is None:
             raise
@@ -184,7 +184,7 @@ async def apply_refund(
                     now=now,
                 )
                 rows.revoke(enrollment, tx.reference, now)
-                rows.bump_after_commit(uow, cache, tx.user_id, tx.cohort_id)
+                await rows.bump_after_commit(uow, cache, tx.user_id, tx.cohort_id)
             applied = _applied(tx, decision)
             record_event(session, record, applied.outcome, now)
             await session.flush()

@@ -11,6 +11,7 @@ from sqlalchemy.dialects import mysql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from edxelera_gql.db import versions as db_versions
 from edxelera_gql.db.unit_of_work import UnitOfWork
 from edxelera_gql.enrollment.enums import EnrollmentSource, EnrollmentStatus, PaymentStatus
 from edxelera_gql.enrollment.models import Enrollment, PaymentTransaction
@@ -54,14 +55,10 @@ def latest_transaction_id(user_id: int, cohort_id: int) -> Any:
     )
 
 
-def bump_after_commit(uow: UnitOfWork, cache: Cache, user_id: int, cohort_id: int) -> None:
-    """What the viewer sees of the program changed: readers drop their cached answers, once
-    the change is committed."""
-
-    async def bump() -> None:
-        await versions.bump(cache, versions.viewer_program_scope(user_id, cohort_id))
-
-    uow.after_commit(bump)
+async def bump_after_commit(uow: UnitOfWork, cache: Cache, user_id: int, cohort_id: int) -> None:
+    """What the viewer sees of the program changed: the version's row now, in the transaction;
+    readers drop their cached answers once the change is committed."""
+    await db_versions.bump_in(uow, cache, versions.viewer_program_scope(user_id, cohort_id))
 
 
 async def upsert_enrollment(

@@ -20,8 +20,12 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
 from edxelera_gql.auth.viewer import Viewer
-from edxelera_gql.infra.cache import Cache, Watched
+from edxelera_gql.db import versions as db_versions
+from edxelera_gql.infra import versions
+from edxelera_gql.infra.cache import Cache, Watched, watched_keys
 from edxelera_gql.infra.versions import Dependencies
 
 log = logging.getLogger(__name__)
@@ -57,9 +61,16 @@ class ResultCache:
     ``v``, the instant it stops holding ``u``, the viewer's roles ``r``), then the body bytes
     as sent: a hit decodes the small header only."""
 
-    def __init__(self, cache: Cache, *, max_ttl_seconds: int) -> None:
+    def __init__(
+        self,
+        cache: Cache,
+        *,
+        max_ttl_seconds: int,
+        sessionmaker: async_sessionmaker[AsyncSession],
+    ) -> None:
         self.cache = cache
         self.max_ttl_seconds = max_ttl_seconds
+        self.sessionmaker = sessionmaker
 
     async def fetch(self, *keys: str) -> Watched | None:
         """``keys`` then the entry's key, read with the entry's versions in one round trip."""
@@ -85,6 +96,16 @@ class ResultCache:
         seen_now = [v.decode() if v else "0" for v in current]
         return body if seen_now == watched else None
 
+    async def get_held(self, key: str, viewer: Viewer, now: datetime) -> bytes | None:
+        """Redis is down: an entry kept in this process under database-held versions, checked
+        against the database in one statement."""
+        entry = await self.cache.local.get(key)
+        if entry is None:
+            return None
+        scopes = [versions.scope_of(k) for k in watched_keys(entry)]
+        held = await db_versions.read(self.sessionmaker, *scopes)
+        return self.check(entry, [held[s].encode() for s in scopes], viewer, now)
+
     async def get(self, key: str, viewer: Viewer, now: datetime) -> bytes | None:
         found = await self.fetch(key)
         if found is None:
@@ -100,8 +121,10 @@ class ResultCache:
         ttl: float = self.max_ttl_seconds
         if deps.valid_until is not None:
             ttl = min(ttl, (deps.valid_until - now).total_seconds())
-        if ttl <= 0:
-            return
+        held = [db_versions.from_database(v) for v in deps.versions.values()]
+        if ttl <= 0 or (any(held) and not all(held)):
+            return  # or read partly from Redis, partly from the database: a flapping Redis
+        store = self.cache.local if all(held) else self.cache
         until = deps.valid_until.isoformat() if deps.valid_until else None
         keys = list(deps.versions)
         header = {
@@ -111,4 +134,4 @@ class ResultCache:
             "r": _roles(viewer),
         }
         entry = json.dumps(header, separators=(",", ":")).encode() + b"\n" + body
-        await self.cache.set(key, entry, ttl)
+        await store.set(key, entry, ttl)

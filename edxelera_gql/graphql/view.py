@@ -171,11 +171,13 @@ class GraphQLEndpoint:
             # The hot path: the viewer, the answer and its versions in one round trip.
             found = await self.results(request).fetch(viewers.viewer_key(claims), key)
             viewer = await viewer_of(request, claims, found[0][:1] if found else None)
+            now = request.app.state.clock.now()
             if found is not None:
-                now = request.app.state.clock.now()
                 hit = self.results(request).check(found[0][1], found[1], viewer, now)
-                if hit is not None:
-                    return self._cached_answer(hit, media, get=is_get)
+            else:  # Redis could not answer: this process's copy, if the database agrees
+                hit = await self.results(request).get_held(key, viewer, now)
+            if hit is not None:
+                return self._cached_answer(hit, media, get=is_get)
         deps = Dependencies() if key is not None else None
         result = await self.schema.execute(
             query,

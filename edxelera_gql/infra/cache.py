@@ -26,6 +26,9 @@ log = logging.getLogger(__name__)
 
 class Cache(Protocol):
     backend: str
+    # Where copies kept under database-held versions live while this cache cannot answer
+    # (db.versions): the process itself. The in-process cache is its own.
+    local: MemoryCache
 
     async def get(self, key: str) -> bytes | None: ...
     async def get_many(self, *keys: str) -> list[bytes | None] | None:
@@ -47,6 +50,7 @@ class Cache(Protocol):
     async def close(self) -> None: ...
 
 
+LOCAL_ENTRIES = 4000
 Watched = tuple[list[bytes | None], list[bytes | None]]
 
 
@@ -73,6 +77,7 @@ class MemoryCache:
         self._data: dict[str, tuple[bytes, float]] = {}
         self._max_entries = max_entries
         self._monotonic = monotonic
+        self.local = self
 
     def _live(self, key: str) -> tuple[bytes, float] | None:
         entry = self._data.get(key)
@@ -214,6 +219,8 @@ class RedisCache:
         self._watched = self._client.register_script(_WATCHED)
         self._last_warning = 0.0
         self.breaker = breaker or CircuitBreaker()
+        # Bounded by count: whole answers are tens of KB, so this stays well under 100 MB.
+        self.local = MemoryCache(max_entries=LOCAL_ENTRIES)
 
     def _warn(self, operation: str, exc: Exception) -> None:
         # One warning every few seconds is enough to alert without flooding the log.

@@ -37,6 +37,11 @@ def key_of(scope: str) -> str:
     return f"ver:{scope}"
 
 
+def scope_of(key: str) -> str:
+    """The scope whose version ``key`` (from ``key_of``) holds."""
+    return key.removeprefix("ver:")
+
+
 _key = key_of
 
 

@@ -49,7 +49,7 @@ def program_id_key(slug: str) -> str:
 
 def _record(
     deps: versions.Dependencies | None,
-    seen: shared_structure.Versions | None,
+    seen: shared_structure.Versions,
     cohort_id: int,
     viewer: Viewer,
     validity: Validity,
@@ -57,9 +57,6 @@ def _record(
     """Tells a whole-result cache what this answer was built from (the week hub's discussion
     summary is read after it, so the discussion version is part of it too)."""
     if deps is None:
-        return
-    if seen is None:
-        deps.forbid()
         return
     deps.depend(versions.program_scope(cohort_id), seen.program)
     deps.depend(versions.viewer_program_scope(viewer.user_id, cohort_id), seen.viewer)
@@ -75,23 +72,21 @@ async def viewer_progress(
     cache: Cache,
     viewer: Viewer,
     program: ProgramFacts,
-    seen: shared_structure.Versions | None,
+    seen: shared_structure.Versions,
     ttl: int,
 ) -> ViewerProgress:
     role = shared_structure.role_of(viewer)
-    key = f"{shared_structure.PREFIX}:progress:{program.id}:{viewer.user_id}:{role}:"
-    key += seen.viewer if seen else ""
-    if seen is not None:
-        raw = await cache.get(key)
-        if raw is not None:
-            try:
-                return loads(ViewerProgress, raw)
-            except (ValueError, KeyError, TypeError):
-                log.warning("unreadable cache entry dropped", extra={"key": key})
+    key = f"{shared_structure.PREFIX}:progress:{program.id}:{viewer.user_id}:{role}:{seen.viewer}"
+    store = cache.local if seen.local else cache
+    raw = await store.get(key)
+    if raw is not None:
+        try:
+            return loads(ViewerProgress, raw)
+        except (ValueError, KeyError, TypeError):
+            log.warning("unreadable cache entry dropped", extra={"key": key})
     async with sessionmaker() as session:
         progress = await structure.load_viewer_progress(session, viewer, program)
-    if seen is not None:
-        await cache.set(key, dumps(progress), ttl)
+    await store.set(key, dumps(progress), ttl)
     return progress
 
 
@@ -155,13 +150,13 @@ async def _cached(
             cache, f"program:{slug}", lambda: _find(sessionmaker, cache, slug, max_ttl)
         )
     cohort_id = program if isinstance(program, int) else program.id
-    seen = await shared_structure.read_versions(cache, cohort_id, viewer)
-    key = seen.answer_key(kind, cohort_id, viewer, *key_rest) if seen else None
-    if key is not None:
-        hit = await _read(cache, key, cls, now)
-        if hit is not None:
-            _record(deps, seen, cohort_id, viewer, hit.validity)
-            return hit
+    seen = await shared_structure.read_versions(cache, sessionmaker, cohort_id, viewer)
+    key = seen.answer_key(kind, cohort_id, viewer, *key_rest)
+    store = cache.local if seen.local else cache
+    hit = await _read(store, key, cls, now)
+    if hit is not None:
+        _record(deps, seen, cohort_id, viewer, hit.validity)
+        return hit
     shared = await shared_structure.program_structure(sessionmaker, cache, program, seen)
     if shared.program.slug != slug:  # the slug now names another program: forget the id
         await cache.delete(program_id_key(slug))
@@ -171,8 +166,7 @@ async def _cached(
     progress = await viewer_progress(sessionmaker, cache, viewer, shared.program, seen, max_ttl)
     snapshot = assemble(shared, progress, viewer)
     _record(deps, seen, cohort_id, viewer, snapshot.validity)
-    if key is not None:
-        await _write(cache, key, snapshot, now=now, max_ttl=max_ttl)
+    await _write(store, key, snapshot, now=now, max_ttl=max_ttl)
     return snapshot
 
 

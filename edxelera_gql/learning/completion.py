@@ -29,6 +29,7 @@ from edxelera_gql.catalog.read_models import CourseFacts, ProgramFacts
 from edxelera_gql.catalog.service import course_facts, program_columns, program_from_row
 from edxelera_gql.certificates import issuance
 from edxelera_gql.certificates.models import Certificate
+from edxelera_gql.db import versions as db_versions
 from edxelera_gql.db.unit_of_work import UnitOfWork
 from edxelera_gql.enrollment.enums import EnrollmentStatus
 from edxelera_gql.enrollment.models import Enrollment
@@ -176,7 +177,7 @@ async def complete_lesson(
         changed = changed or progress_changed or bool(issued)
         if changed:
             scope = versions.viewer_program_scope(viewer.user_id, target.program.id)
-            uow.after_commit(lambda: versions.bump(cache, scope))
+            await db_versions.bump_in(uow, cache, scope)
         return Completion(
             program=target.program,
             course=target.course,

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from edxelera_gql.auth.viewer import Viewer
 from edxelera_gql.catalog.read_models import ProgramFacts
+from edxelera_gql.db import versions as db_versions
 from edxelera_gql.infra import versions
 from edxelera_gql.infra.cache import Cache
 from edxelera_gql.infra.json_codec import dumps, loads
@@ -45,6 +46,12 @@ class Versions:
     viewer: str
     discussion: str
     stamp: str | None
+
+    @property
+    def local(self) -> bool:
+        """Read from the database because Redis could not answer: copies then live in this
+        process (``Cache.local``), under these numbers."""
+        return db_versions.from_database(self.program)
 
     @property
     def stamp_is_current(self) -> bool:
@@ -73,7 +80,14 @@ def _structure_key(cohort_id: int, program_version: str) -> str:
     return f"{PREFIX}:structure:{cohort_id}:{program_version}"
 
 
-async def read_versions(cache: Cache, cohort_id: int, viewer: Viewer) -> Versions | None:
+async def read_versions(
+    cache: Cache,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    cohort_id: int,
+    viewer: Viewer,
+) -> Versions:
+    """From Redis in one round trip; from the database (one statement) when Redis cannot
+    answer, so copies stay trustworthy through an outage."""
     scopes = (
         versions.program_scope(cohort_id),
         versions.viewer_program_scope(viewer.user_id, cohort_id),
@@ -81,7 +95,9 @@ async def read_versions(cache: Cache, cohort_id: int, viewer: Viewer) -> Version
     )
     values = await cache.get_many(*(versions.key_of(s) for s in scopes), _stamp_key(cohort_id))
     if values is None:
-        return None
+        held = await db_versions.read(sessionmaker, *scopes)
+        program_held, viewer_held, discussion_held = (held[s] for s in scopes)
+        return Versions(program_held, viewer_held, discussion_held, stamp=None)
     program, viewer_version, discussion, stamp = (v.decode() if v else None for v in values)
     return Versions(program or "0", viewer_version or "0", discussion or "0", stamp)
 
@@ -91,6 +107,8 @@ async def read_versions(cache: Cache, cohort_id: int, viewer: Viewer) -> Version
 # or a flushed Redis (versions back to 0) all make it unreachable.
 _local: OrderedDict[int, tuple[str, ProgramStructure]] = OrderedDict()
 _loading: dict[str, asyncio.Future[Any]] = {}
+# (cache id, cohort id) -> (database-held program version, structure), used while Redis is down.
+_held: OrderedDict[tuple[int, int], tuple[str, ProgramStructure]] = OrderedDict()
 
 
 def _remember(cohort_id: int, stamp: str, shared: ProgramStructure) -> None:
@@ -104,14 +122,12 @@ async def program_structure(
     sessionmaker: async_sessionmaker[AsyncSession],
     cache: Cache,
     program: ProgramFacts | int,
-    seen: Versions | None,
+    seen: Versions,
 ) -> ProgramStructure:
     """The structure of ``program`` (facts, or an id known from the slug cache)."""
     cohort_id = program if isinstance(program, int) else program.id
-    if seen is None:
-        # The cache cannot answer: no copy can be trusted, but requests arriving together still
-        # share one load (it began a moment before them).
-        return await once(cache, f"fresh:{cohort_id}", lambda: _load(sessionmaker, program))
+    if seen.local:
+        return await _held_structure(sessionmaker, cache, program, seen)
     local = _local.get(cohort_id)
     if local is not None and seen.stamp == local[0] and seen.stamp_is_current:
         _local.move_to_end(cohort_id)
@@ -124,6 +140,31 @@ async def program_structure(
         return shared
 
     return await once(cache, key, load)
+
+
+async def _held_structure(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    cache: Cache,
+    program: ProgramFacts | int,
+    seen: Versions,
+) -> ProgramStructure:
+    """Redis is down: this process's copy while the database's version is the one it was
+    loaded under; requests arriving together share one load."""
+    cohort_id = program if isinstance(program, int) else program.id
+    slot = (id(cache), cohort_id)
+    held = _held.get(slot)
+    if held is not None and held[0] == seen.program:
+        _held.move_to_end(slot)
+        return held[1]
+
+    async def load() -> ProgramStructure:
+        loaded = await _load(sessionmaker, program)
+        _held[slot] = (seen.program, loaded)
+        while len(_held) > _LOCAL_PROGRAMS:
+            _held.popitem(last=False)
+        return loaded
+
+    return await once(cache, f"held:{cohort_id}:{seen.program}", load)
 
 
 async def once(cache: Cache, key: str, load: Callable[[], Awaitable[T]]) -> T:

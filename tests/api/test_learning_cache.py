@@ -69,8 +69,7 @@ async def test_cache_lifetime_is_cut_at_the_next_boundary(app, gql, sessionmaker
     cache = app.state.cache
 
     async def ttl_of(kind: str, *rest: object) -> float | None:
-        seen = await shared_structure.read_versions(cache, p.id, viewer)
-        assert seen is not None
+        seen = await shared_structure.read_versions(cache, sessionmaker, p.id, viewer)
         return await cache.ttl(seen.answer_key(kind, p.id, viewer, *rest))
 
     clock.set(p.release(2) - timedelta(seconds=10))

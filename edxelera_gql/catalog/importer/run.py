@@ -11,6 +11,7 @@ from edxelera_gql.catalog.importer import apply
 from edxelera_gql.catalog.importer.diff import foreign_lesson_problems, hls_neighbour_problems
 from edxelera_gql.catalog.importer.load import hls_neighbours, load_existing
 from edxelera_gql.catalog.importer.report import ImportReport
+from edxelera_gql.db import versions as db_versions
 from edxelera_gql.infra import versions
 from edxelera_gql.infra.cache import Cache
 
@@ -67,6 +68,8 @@ async def import_plans(
     for plan in plans:
         async with sessionmaker() as session, session.begin():
             report = await import_program(session, plan)
+            if report.changed:  # the database's copy of the version moves with the rows
+                await db_versions.bump_rows(session, versions.program_scope(report.cohort_id))
         await _bump_versions(cache, report)
         reports.append(report)
     return reports

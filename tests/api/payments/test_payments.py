@@ -436,13 +436,15 @@ async def test_statement_budgets_of_init_and_verify(gql, app, sessionmaker, pays
     await gql(CAN_ENROLL, {"s": "paid"}, **account.headers)  # warms the viewer cache
     with count_statements(app.state.engine) as init:
         started = (await gql(INIT, {"s": "paid"}, **account.headers))["data"]["initPayment"]
-    # program facts, enrollment upsert and lock, latest transaction, insert transaction
-    assert init.count == 5, str(init)
+    # program facts, enrollment upsert and lock, latest transaction, insert transaction, and
+    # the viewer's cache version in the database (db.versions)
+    assert init.count == 6, str(init)
     paystack.complete(started["reference"])
     with count_statements(app.state.engine) as verify:
         await gql(VERIFY, {"r": started["reference"]}, **account.headers)
-    # lookup, lock transaction, enrollment upsert and lock, 2 updates, billing (program known)
-    assert verify.count == 7, str(verify)
+    # lookup, lock transaction, enrollment upsert and lock, 2 updates, the viewer's cache
+    # version, billing (program known)
+    assert verify.count == 8, str(verify)
     with count_statements(app.state.engine) as again:
         await gql(VERIFY, {"r": started["reference"]}, **account.headers)
     # Already final: the lookup; the billing answer comes from the cache; no Paystack call.
