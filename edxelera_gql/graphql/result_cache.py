@@ -74,6 +74,7 @@ class ResultCache:
 
     async def fetch(self, *keys: str) -> Watched | None:
         """``keys`` then the entry's key, read with the entry's versions in one round trip."""
+        await versions.settle(self.cache)
         return await self.cache.get_watched(*keys)
 
     def check(

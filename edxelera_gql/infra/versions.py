@@ -54,15 +54,33 @@ async def known(cache: Cache, *scopes: str) -> str | None:
     """As ``current``, in one round trip, but None when the cache could not answer: then
     nothing says whether a writer bumped a version, so no copy may be trusted, not even one
     kept in this process."""
+    await settle(cache)
     values = await cache.get_many(*(_key(scope) for scope in scopes))
     if values is None:
         return None
     return ".".join(raw.decode() if raw else "0" for raw in values)
 
 
+# Bumps Redis missed (it was unreachable), per cache object: paid as soon as it answers again,
+# before any version is read from it, so entries written before an outage are not reused
+# after it. (The database's copy of each version was bumped in the writing transaction.)
+_owed: dict[int, set[str]] = {}
+
+
 async def bump(cache: Cache, *scopes: str) -> None:
     for scope in scopes:
-        await cache.incr(_key(scope), VERSION_TTL_SECONDS)
+        if await cache.incr(_key(scope), VERSION_TTL_SECONDS) is None:
+            _owed.setdefault(id(cache), set()).add(scope)
+
+
+async def settle(cache: Cache) -> None:
+    """Pays the bumps Redis missed; nothing to do (one dict lookup) in the usual case."""
+    owed = _owed.get(id(cache))
+    while owed:
+        scope = min(owed)
+        if await cache.incr(_key(scope), VERSION_TTL_SECONDS) is None:
+            return  # still unreachable
+        owed.discard(scope)
 
 
 class Dependencies:

@@ -93,6 +93,7 @@ async def read_versions(
         versions.viewer_program_scope(viewer.user_id, cohort_id),
         versions.discussion_scope(cohort_id),
     )
+    await versions.settle(cache)
     values = await cache.get_many(*(versions.key_of(s) for s in scopes), _stamp_key(cohort_id))
     if values is None:
         held = await db_versions.read(sessionmaker, *scopes)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+from urllib.parse import urlsplit
 
 import pytest
 
+from edxelera_gql.infra import versions
 from edxelera_gql.infra.cache import MemoryCache, RedisCache
+from edxelera_gql.infra.circuit import CircuitBreaker
 from tests.support.clock import FakeMonotonic
 
 
@@ -103,3 +107,67 @@ async def test_unreachable_redis_fails_open() -> None:
         assert await cache.get_watched("a", "entry") is None  # None: it could not answer
     finally:
         await cache.close()
+
+
+class _Proxy:
+    """A TCP forwarder in front of the real Redis: closing it is a network outage."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.target = (host, port)
+        self.server: asyncio.base_events.Server | None = None
+        self.port = 0
+        self.pipes: list[asyncio.StreamWriter] = []
+        self.tasks: set[asyncio.Task[None]] = set()
+
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(OSError, ConnectionError):
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        writer.close()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection(*self.target)
+        self.pipes += [writer, up_writer]
+        for task in (self._pipe(reader, up_writer), self._pipe(up_reader, writer)):
+            self.tasks.add(asyncio.ensure_future(task))
+
+    async def start(self) -> None:
+        self.server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
+        self.port = self.server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        assert self.server is not None
+        self.server.close()
+        for writer in self.pipes:
+            writer.close()
+        self.pipes.clear()
+        await self.server.wait_closed()
+
+
+async def test_a_bump_missed_during_an_outage_is_paid_when_redis_answers_again(cache) -> None:
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.skip("REDIS_URL not set: needs a real Redis to cut off")
+    real = urlsplit(url)
+    proxy = _Proxy(real.hostname or "127.0.0.1", real.port or 6379)
+    await proxy.start()
+    breaker = CircuitBreaker(failures_to_open=1, open_seconds=0.2)
+    through = RedisCache(
+        f"redis://127.0.0.1:{proxy.port}{real.path or '/0'}", timeout_seconds=0.3, breaker=breaker
+    )
+    scope = "program:77"
+    try:
+        await versions.bump(through, scope)
+        assert await versions.current(through, scope) == "1"
+        await proxy.stop()  # the outage: a writer commits and cannot bump Redis
+        await versions.bump(through, scope)
+        assert await versions.known(through, scope) is None
+        await proxy.start()  # back on the same port, with the data it had
+        await asyncio.sleep(0.3)  # the breaker lets a probe through
+        # The first read from Redis pays the missed bump before it reads: never "1" again.
+        assert await versions.known(through, scope) == "2"
+    finally:
+        await through.close()
+        with contextlib.suppress(AssertionError):
+            await proxy.stop()
