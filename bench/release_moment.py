@@ -44,6 +44,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -91,6 +92,7 @@ WEEK = """query($s: String!, $w: Int!) { weekHub(programSlug: $s, weekNumber: $w
 } }"""
 INIT_PAYMENT = """mutation($i: InitPaymentInput!) {
   initPayment(input: $i) { reference errors { code message } } }"""
+SCENARIOS = ("warm", "stampede", "webhook", "cold", "workers")
 PROGRAM_STARTED_DAYS_AGO = 33  # week n releases at start + 7(n-1) days: weeks 1-5 are out
 
 
@@ -759,12 +761,16 @@ def stampede(run: Run, project: str, baseline: str, redis_url: str) -> None:
         f"{run.args.stampede_concurrency} at a time"
     )
     body = body_for("programHome", run.args.week)
+    rounds: dict[str, list[float]] = {"project": [], "baseline": []}
     times: dict[str, float] = {}
+    # Alternating rounds, median of each: one round is a few seconds, too short to trust alone
+    # on a shared machine.
+    order = [("project", project), ("baseline", baseline)] * run.args.stampede_rounds
     try:
-        for who, base in (("project", project), ("baseline", baseline)):
+        for i, (who, base) in enumerate(order):
             flush_redis(redis_url)  # FLUSHDB on db 13: every cached answer and version is gone
             sampler = None
-            if who == "project" and run.args.profile and run.profile_pid:
+            if i == 0 and run.args.profile and run.profile_pid:
                 out = Path(run.args.profile) / "project-stampede.txt"
                 sampler = profiling.start(run.profile_pid, 60, out)
                 time.sleep(0.5)  # py-spy attaches before the first request
@@ -781,7 +787,7 @@ def stampede(run: Run, project: str, baseline: str, redis_url: str) -> None:
                 raise BenchError(
                     f"{who}: {len(done.problems)} answers failed, first: {done.problems[0]}"
                 )
-            times[who] = done.seconds
+            rounds[who].append(done.seconds)
             if sampler is not None:
                 sampler.send_signal(signal.SIGINT)  # py-spy writes what it sampled so far
                 sampler.wait(timeout=30)
@@ -792,6 +798,12 @@ def stampede(run: Run, project: str, baseline: str, redis_url: str) -> None:
     except BenchError as exc:
         failed_row(run, name, ">= 1.0 (baseline time / project time)", exc)
         return
+    times = {who: statistics.median(seconds) for who, seconds in rounds.items()}
+    if run.args.stampede_rounds > 1:
+        run.note(
+            f"stampede rounds (s): project {', '.join(f'{x:.2f}' for x in rounds['project'])}; "
+            f"baseline {', '.join(f'{x:.2f}' for x in rounds['baseline'])} (medians compared)"
+        )
     ratio = times["baseline"] / times["project"]
     run.rows.append(
         Row(
@@ -1083,7 +1095,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--mysql", default="mysql+aiomysql://root@127.0.0.1:3306")
     parser.add_argument("--database", default="bench_release", help="dropped and recreated")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/13", help="flushed")
+    parser.add_argument(
+        "--stampede-rounds", type=int, default=3, help="alternating rounds; medians compared"
+    )
     parser.add_argument("--skip-webhook", action="store_true")
+    parser.add_argument(
+        "--only",
+        metavar="LIST",
+        help=f"comma-separated scenarios to run, of: {','.join(SCENARIOS)} (default: all)",
+    )
     parser.add_argument(
         "--profile",
         metavar="DIR",
@@ -1198,17 +1218,35 @@ def _run(args: argparse.Namespace, tmp: Path, procs: Processes, started: float) 
     print(f"  project: {' '.join(project.popen.args[1:])}", flush=True)  # type: ignore[index]
     run.note(f"baseline serializer: {serializer}")
 
-    print("warm (after a pass that fills the caches for every student):", flush=True)
-    warm_scenarios(run, project_url, baseline_url)
-    print("release stampede:", flush=True)
-    stampede(run, project_url, baseline_url, args.redis)
-    if not args.skip_webhook:
+    wanted = set(args.only.split(",")) if args.only else set(SCENARIOS)
+    if "warm" in wanted or "workers" in wanted:
+        print("warm (after a pass that fills the caches for every student):", flush=True)
+        warm_scenarios(run, project_url, baseline_url)
+    if "stampede" in wanted:
+        print("release stampede:", flush=True)
+        stampede(run, project_url, baseline_url, args.redis)
+    if "webhook" in wanted and not args.skip_webhook:
         print("webhook:", flush=True)
         webhook(run, project_url, sandbox_url, world, db_url)
     rss_row(run, "project, 1 worker (warm, stampede, webhook)", project, 1)
     procs.stop(project)
     run.note(log_summary(project))
+    if "cold" in wanted:
+        cold_run(run, procs, env, project_url, project_port, baseline_url)
+    if args.workers > 1 and "workers" in wanted:
+        workers_scenario(run, procs, env, project_url, project_port, baseline, baseline_port)
+    report(run, args, world, started)
+    return 0
 
+
+def cold_run(
+    run: Run,
+    procs: Processes,
+    env: dict[str, str],
+    project_url: str,
+    project_port: int,
+    baseline_url: str,
+) -> None:
     closed = free_port()  # nothing listens there: every Redis call is refused at once
     cold_env = dict(env, REDIS_URL=f"redis://127.0.0.1:{closed}/13")
     cold = procs.start("project-cold", project_command(project_port, 1, cold_env), cold_env)
@@ -1220,9 +1258,8 @@ def _run(args: argparse.Namespace, tmp: Path, procs: Processes, started: float) 
     procs.stop(cold)
     run.note(log_summary(cold))
 
-    if args.workers > 1:
-        workers_scenario(run, procs, env, project_url, project_port, baseline, baseline_port)
 
+def report(run: Run, args: argparse.Namespace, world: World, started: float) -> None:
     elapsed = time.monotonic() - started
     print(f"\n## Release moment (issue 11), {time.strftime('%Y-%m-%d %H:%M')}, {elapsed:.0f} s\n")
     print(table(run.rows))
@@ -1255,7 +1292,6 @@ def _run(args: argparse.Namespace, tmp: Path, procs: Processes, started: float) 
             )
         )
         print(f"\nwrote {args.json}")
-    return 0
 
 
 def workers_scenario(

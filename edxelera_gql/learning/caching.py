@@ -1,17 +1,16 @@
-"""Caching of program home and week hub, in three layers that share one read of the versions.
+"""Program home and week hub from two cached parts that share one read of the versions.
 
-- **Answers** per viewer (home, week), as before: keys carry the program's and the
-  viewer-in-program's versions (``infra.versions``), so a completion, an enrollment or payment
-  change, or a content import makes older entries unreachable. Each entry records the window it
-  holds for (``Validity``): a hit outside it is a miss, so an answer never outlives the next
-  week release, deadline or live-session edge. The Redis TTL only frees memory.
 - **The program's structure**, shared by every viewer, per program version: loaded once
   (single-flight: concurrent misses in this process wait for one load, other workers wait on a
   Redis lock), kept in Redis and, decoded, in this process.
 - **The viewer's progress**, per viewer-in-program version: one small query.
 
-The versions are read (in one round trip) *before* the database, so an entry never holds data
-older than its key. A cache that cannot answer trusts no copy: everything is loaded afresh.
+Assembling an answer from the two is pure and cheap (``structure.program_home``); whole answers
+are kept by the GraphQL layer's result cache, which watches the versions recorded here
+(``_record``) and the instant the answer stops holding (the next release, deadline or live
+session edge). The versions are read *before* the database, so nothing cached holds data older
+than its versions; while Redis cannot answer they come from the database (``db.versions``) and
+copies live in the process.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ from edxelera_gql.catalog.read_models import ProgramFacts
 from edxelera_gql.infra import versions
 from edxelera_gql.infra.cache import Cache
 from edxelera_gql.infra.json_codec import dumps, loads
-from edxelera_gql.learning import rules, shared_structure, structure, views
+from edxelera_gql.learning import shared_structure, structure, views
 from edxelera_gql.learning.read_models import (
     ProgramHomeData,
     ProgramStructure,
@@ -90,28 +89,7 @@ async def viewer_progress(
     return progress
 
 
-# --- answers --------------------------------------------------------------------------------
-
-
-async def _read(cache: Cache, key: str, cls: type[S], now: datetime) -> S | None:
-    raw = await cache.get(key)
-    if raw is None:
-        return None
-    try:
-        snapshot = loads(cls, raw)
-    except (ValueError, KeyError, TypeError):
-        log.warning("unreadable cache entry dropped", extra={"key": key})
-        return None
-    return snapshot if snapshot.validity.holds_at(now) else None
-
-
-async def _write(
-    cache: Cache, key: str, snapshot: ProgramHomeData | WeekHubData, *, now: datetime, max_ttl: int
-) -> None:
-    validity: Validity = snapshot.validity
-    ttl = rules.cache_ttl_seconds(now, max_ttl_seconds=max_ttl, valid_until=validity.valid_until)
-    if ttl > 0:
-        await cache.set(key, dumps(snapshot), ttl)
+# --- answers ------------------------------------------------------------------------------
 
 
 async def _find(
@@ -134,9 +112,6 @@ async def _cached(
     viewer: Viewer | None,
     slug: str,
     now: datetime,
-    kind: str,
-    cls: type[S],
-    key_rest: tuple[object, ...],
     assemble: Assemble[S],
     deps: versions.Dependencies | None,
 ) -> S:
@@ -151,22 +126,15 @@ async def _cached(
         )
     cohort_id = program if isinstance(program, int) else program.id
     seen = await shared_structure.read_versions(cache, sessionmaker, cohort_id, viewer)
-    key = seen.answer_key(kind, cohort_id, viewer, *key_rest)
-    store = cache.local if seen.local else cache
-    hit = await _read(store, key, cls, now)
-    if hit is not None:
-        _record(deps, seen, cohort_id, viewer, hit.validity)
-        return hit
     shared = await shared_structure.program_structure(sessionmaker, cache, program, seen)
     if shared.program.slug != slug:  # the slug now names another program: forget the id
         await cache.delete(program_id_key(slug))
         return await _cached(sessionmaker=sessionmaker, cache=cache, max_ttl=max_ttl,
-                             viewer=viewer, slug=slug, now=now, kind=kind, cls=cls,
-                             key_rest=key_rest, assemble=assemble, deps=deps)  # fmt: skip
+                             viewer=viewer, slug=slug, now=now, assemble=assemble,
+                             deps=deps)  # fmt: skip
     progress = await viewer_progress(sessionmaker, cache, viewer, shared.program, seen, max_ttl)
     snapshot = assemble(shared, progress, viewer)
     _record(deps, seen, cohort_id, viewer, snapshot.validity)
-    await _write(store, key, snapshot, now=now, max_ttl=max_ttl)
     return snapshot
 
 
@@ -192,9 +160,6 @@ async def program_home(
         viewer=viewer,
         slug=slug,
         now=now,
-        kind="home",
-        cls=ProgramHomeData,
-        key_rest=(),
         assemble=assemble,
         deps=deps,
     )
@@ -221,9 +186,6 @@ async def week_hub(
         viewer=viewer,
         slug=slug,
         now=now,
-        kind="week",
-        cls=WeekHubData,
-        key_rest=(week_number,),
         assemble=assemble,
         deps=deps,
     )

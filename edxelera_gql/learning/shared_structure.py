@@ -59,13 +59,6 @@ class Versions:
         the version before, which then names nothing to use)."""
         return self.stamp is not None and self.stamp.startswith(f"{self.program}:")
 
-    def answer_key(self, kind: str, cohort_id: int, viewer: Viewer, *rest: object) -> str:
-        tail = ":".join(str(part) for part in rest)
-        return (
-            f"{PREFIX}:{kind}:{cohort_id}:{viewer.user_id}:{role_of(viewer)}:"
-            f"{self.program}.{self.viewer}:{tail}"
-        )
-
 
 def role_of(viewer: Viewer) -> str:
     # Staff and students see different answers; a role change must not reuse the other's.

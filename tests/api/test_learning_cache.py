@@ -11,11 +11,10 @@ import pytest
 from sqlalchemy import update
 
 from edxelera_gql.app import create_app
-from edxelera_gql.auth.viewer import Viewer
 from edxelera_gql.catalog.importer import import_program_text
 from edxelera_gql.enrollment.models import Enrollment
+from edxelera_gql.graphql.result_cache import result_key
 from edxelera_gql.infra import versions
-from edxelera_gql.learning import shared_structure
 from tests.api.conftest import GraphQLClient
 from tests.support.learning import (
     COMPLETE_LESSON,
@@ -65,27 +64,28 @@ async def test_cache_lifetime_is_cut_at_the_next_boundary(app, gql, sessionmaker
         p = await build_program(session, slug="ttl", courses=1, weeks=2, lessons_per_week=1)
     student = await create_account(app, sessionmaker)
     await enroll(sessionmaker, user_id=student.user_id, cohort_id=p.id)
-    viewer = Viewer(user_id=student.user_id, roles=frozenset({"student"}))
     cache = app.state.cache
+    home = {"slug": "ttl"}
+    hub = {"slug": "ttl", "week": 1}
 
-    async def ttl_of(kind: str, *rest: object) -> float | None:
-        seen = await shared_structure.read_versions(cache, sessionmaker, p.id, viewer)
-        return await cache.ttl(seen.answer_key(kind, p.id, viewer, *rest))
+    async def ttl_of(document: str, variables: dict[str, object]) -> float | None:
+        # The whole answer as the result cache keeps it for this viewer.
+        return await cache.ttl(result_key(document, None, variables, student.user_id))
 
     clock.set(p.release(2) - timedelta(seconds=10))
-    await gql(PROGRAM_HOME, {"slug": "ttl"}, **fresh(app, student))
-    await gql(WEEK_HUB, {"slug": "ttl", "week": 1}, **fresh(app, student))
-    home_ttl = await ttl_of("home")
+    await gql(PROGRAM_HOME, home, **fresh(app, student))
+    await gql(WEEK_HUB, hub, **fresh(app, student))
+    home_ttl = await ttl_of(PROGRAM_HOME, home)
     # Week 1's hub depends on its deadline, which is week 2's release too.
-    hub_ttl = await ttl_of("week", 1)
+    hub_ttl = await ttl_of(WEEK_HUB, hub)
     assert home_ttl is not None
     assert 0 < home_ttl <= 10
     assert hub_ttl is not None
     assert 0 < hub_ttl <= 10
 
     clock.set(p.release(2) + timedelta(hours=1))  # the next boundaries are days away
-    await gql(PROGRAM_HOME, {"slug": "ttl"}, **fresh(app, student))
-    long_ttl = await ttl_of("home")
+    await gql(PROGRAM_HOME, home, **fresh(app, student))
+    long_ttl = await ttl_of(PROGRAM_HOME, home)
     assert long_ttl is not None
     assert 10 < long_ttl <= app.state.settings.cache_ttl_seconds
 
