@@ -63,11 +63,11 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         "forwarded_allow_ips": settings.forwarded_allow_ips,
     }
     if workers == 1:
-        uvicorn.run(create_app(settings), **common)
+        uvicorn.run(create_app(settings, settle_heap=True), **common)
     else:
         # Each worker builds its app from the environment; the port-derived URL goes with it.
         os.environ["PUBLIC_BASE_URL"] = settings.public_base_url
-        uvicorn.run("edxelera_gql.app:create_app", factory=True, workers=workers, **common)
+        uvicorn.run("edxelera_gql.app:create_served_app", factory=True, workers=workers, **common)
     return 0
 
 

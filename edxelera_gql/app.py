@@ -26,6 +26,7 @@ from edxelera_gql.graphql.persisted import PersistedQueries, load_manifest
 from edxelera_gql.graphql.result_cache import ResultCache
 from edxelera_gql.graphql.schema import build_schema
 from edxelera_gql.graphql.view import GraphQLEndpoint
+from edxelera_gql.infra import heap
 from edxelera_gql.infra.cache import create_cache
 from edxelera_gql.infra.cloudfront import create_signer
 from edxelera_gql.infra.http import BodySizeLimitMiddleware, RequestIdMiddleware
@@ -92,7 +93,7 @@ def _sandbox(settings: Settings, clock: Clock) -> PaystackSandbox | None:
 
 
 def _lifespan(
-    settings: Settings, sandbox: PaystackSandbox | None
+    settings: Settings, sandbox: PaystackSandbox | None, *, settle_heap: bool = False
 ) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -120,6 +121,8 @@ def _lifespan(
         )
         if sandbox is not None:
             sandbox.http = http
+        if settle_heap:
+            heap.settle()
         try:
             yield
         finally:
@@ -212,8 +215,10 @@ def create_app(
     *,
     clock: Clock | None = None,
     setup_logging: bool = True,
+    settle_heap: bool = False,
 ) -> Starlette:
-    """Builds the app; settings come from the environment when none are given."""
+    """Builds the app; settings come from the environment when none are given.
+    ``settle_heap``: a serving process (``create_served_app``) keeps GC pauses short."""
     settings = (settings or Settings.from_env()).check()
     if setup_logging:
         configure_logging(settings.log_level, settings.log_format)
@@ -227,7 +232,7 @@ def create_app(
     app = Starlette(
         routes=_routes(settings, storage, sandbox),
         middleware=_middleware(settings),
-        lifespan=_lifespan(settings, sandbox),
+        lifespan=_lifespan(settings, sandbox, settle_heap=settle_heap),
     )
     app.state.settings = settings
     app.state.clock = clock
@@ -235,3 +240,8 @@ def create_app(
     app.state.url_signer = url_signer
     app.state.storage = storage
     return app
+
+
+def create_served_app() -> Starlette:
+    """The app as a server process runs it (``serve``, ``uvicorn --factory``, gunicorn)."""
+    return create_app(settle_heap=True)
