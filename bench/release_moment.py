@@ -207,6 +207,18 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of ``pid`` and its children (workers), from /proc."""
+    total = 0.0
+    for one in [pid, *_children(pid)]:
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def rss_tree(pid: int) -> list[dict[str, Any]]:
     """VmRSS of ``pid`` and every descendant (uvicorn's supervisor and its workers)."""
     rows, queue = [], [pid]
@@ -629,8 +641,8 @@ class Run:
     rows: list[Row] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     loads: dict[str, Load] = field(default_factory=dict)
-    # --profile: the project server's pid while a project scenario runs, and where to write.
-    profile_pid: int | None = None
+    # The project server's pid while a project scenario runs (--profile, CPU time).
+    server_pid: int | None = None
 
     def note(self, text: str) -> None:
         print(f"  {text}", flush=True)
@@ -653,9 +665,9 @@ def fill_and_load(run: Run, label: str, base: str, path: str, field_name: str) -
             f"first: {warm.problems[0]}"
         )
     sampler = None
-    if run.args.profile and run.profile_pid and label.startswith("project"):
+    if run.args.profile and run.server_pid and label.startswith("project"):
         out = Path(run.args.profile) / (label.replace(" ", "-").replace("(", "").replace(")", ""))
-        sampler = (profiling.start(run.profile_pid, run.args.duration, out.with_suffix(".txt")),
+        sampler = (profiling.start(run.server_pid, run.args.duration, out.with_suffix(".txt")),
                    out.with_suffix(".txt"))  # fmt: skip
     load = run_wrk(base, path, body, run.tokens, run.args, run.tmp)
     if sampler is not None:
@@ -770,9 +782,9 @@ def stampede(run: Run, project: str, baseline: str, redis_url: str) -> None:
         for i, (who, base) in enumerate(order):
             flush_redis(redis_url)  # FLUSHDB on db 13: every cached answer and version is gone
             sampler = None
-            if i == 0 and run.args.profile and run.profile_pid:
+            if i == 0 and run.args.profile and run.server_pid:
                 out = Path(run.args.profile) / "project-stampede.txt"
-                sampler = profiling.start(run.profile_pid, 60, out)
+                sampler = profiling.start(run.server_pid, 60, out)
                 time.sleep(0.5)  # py-spy attaches before the first request
             done = asyncio.run(
                 each_once(
@@ -955,7 +967,21 @@ def webhook(run: Run, project: str, sandbox: str, world: World, db_url: str) -> 
         repeats = round(len(signed) * args.duplicate_share / (1 - args.duplicate_share))
         deliveries = signed + [rng.choice(signed) for _ in range(repeats)]
         rng.shuffle(deliveries)  # a repeat may race its first delivery: that is the point
+        sampler = None
+        out = Path(args.profile or ".") / "project-webhook.txt"
+        if args.profile and run.server_pid:
+            sampler = profiling.start(run.server_pid, 60, out)
+            time.sleep(0.5)  # py-spy attaches before the first delivery
+        cpu_before = cpu_seconds(run.server_pid) if run.server_pid else 0.0
         seconds, tally = asyncio.run(_deliver(project, deliveries, args.webhook_concurrency))
+        if run.server_pid:
+            spent = cpu_seconds(run.server_pid) - cpu_before
+            # CPU per delivery is steadier than deliveries per second on a shared machine.
+            run.note(f"webhook: project CPU {1000 * spent / len(deliveries):.2f} ms per delivery")
+        if sampler is not None:
+            sampler.send_signal(signal.SIGINT)
+            sampler.wait(timeout=30)
+            report_profile(run, "project webhook", out)
         effects = count_effects(db_url, world.paid_cohort_id, set(references))
     except (BenchError, httpx.HTTPError, KeyError, ValueError) as exc:
         failed_row(run, name, target, exc)
@@ -1213,7 +1239,7 @@ def _run(args: argparse.Namespace, tmp: Path, procs: Processes, started: float) 
     wait_ready(sandbox, sandbox_url + "/_bench/healthz")
     wait_ready(baseline, baseline_url + "/healthz")
     wait_ready(project, project_url + "/healthz")
-    run.profile_pid = project.popen.pid
+    run.server_pid = project.popen.pid
     serializer = httpx.get(baseline_url + "/healthz").json()["serializer"]
     print(f"  project: {' '.join(project.popen.args[1:])}", flush=True)  # type: ignore[index]
     run.note(f"baseline serializer: {serializer}")
@@ -1251,7 +1277,7 @@ def cold_run(
     cold_env = dict(env, REDIS_URL=f"redis://127.0.0.1:{closed}/13")
     cold = procs.start("project-cold", project_command(project_port, 1, cold_env), cold_env)
     wait_ready(cold, project_url + "/healthz")
-    run.profile_pid = cold.popen.pid
+    run.server_pid = cold.popen.pid
     print(f"cold (project: REDIS_URL at closed port {closed}; baseline: SQL every time):")
     cold_scenarios(run, project_url, baseline_url)
     rss_row(run, "project, 1 worker (cold)", cold, 1)
@@ -1323,7 +1349,7 @@ def workers_scenario(
     try:
         wait_ready(many_baseline, f"http://127.0.0.1:{baseline_port}/healthz")
         wait_ready(many, project_url + "/healthz")
-        run.profile_pid = many.popen.pid
+        run.server_pid = many.popen.pid
         print(f"  project: {' '.join(many.popen.args[1:])}", flush=True)  # type: ignore[index]
         mine, _ = fill_and_load(
             run, f"project warm programHome {n}w", project_url, "/graphql", "programHome"

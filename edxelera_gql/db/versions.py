@@ -10,9 +10,7 @@ them while Redis is down. Values read here carry a ``d`` prefix so they never me
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, String, select
-from sqlalchemy.dialects.mysql import insert as mysql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import BigInteger, String, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -31,23 +29,26 @@ class ScopeVersion(Base):
     version: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+# One textual statement per dialect, parsed once: writers on hot paths (a payment webhook) pay
+# for the round trip, not for building an INSERT construct on every call.
+_BUMP = {
+    "sqlite": text(
+        "INSERT INTO scope_versions (scope, version) VALUES (:scope, 1) "
+        "ON CONFLICT (scope) DO UPDATE SET version = version + 1"
+    ),
+    "mysql": text(
+        "INSERT INTO scope_versions (scope, version) VALUES (:scope, 1) "
+        "ON DUPLICATE KEY UPDATE version = version + 1"
+    ),
+}
+
+
 async def bump_rows(session: AsyncSession, *scopes: str) -> None:
     """Increments each scope's row inside the caller's transaction (sorted: one lock order)."""
     dialect = session.get_bind().dialect.name
+    statement = _BUMP["sqlite" if dialect == "sqlite" else "mysql"]
     for scope in sorted(set(scopes)):
-        if dialect == "sqlite":
-            sqlite_stmt = sqlite_insert(ScopeVersion).values(scope=scope, version=1)
-            await session.execute(
-                sqlite_stmt.on_conflict_do_update(
-                    index_elements=[ScopeVersion.scope],
-                    set_={"version": ScopeVersion.version + 1},
-                )
-            )
-        else:
-            mysql_stmt = mysql_insert(ScopeVersion).values(scope=scope, version=1)
-            await session.execute(
-                mysql_stmt.on_duplicate_key_update(version=ScopeVersion.version + 1)
-            )
+        await session.execute(statement, {"scope": scope})
 
 
 async def bump_in(uow: UnitOfWork, cache: Cache, *scopes: str) -> None:
