@@ -36,6 +36,7 @@ from edxelera_gql.paystack_sandbox import PaystackSandbox
 from edxelera_gql.routes.calendar import calendar_feed
 from edxelera_gql.routes.cdn import serve_cdn
 from edxelera_gql.routes.certificate_page import certificate_page
+from edxelera_gql.routes.metrics import metrics_endpoint
 from edxelera_gql.routes.paystack_webhook import payment_callback_page, paystack_webhook
 from edxelera_gql.settings import (
     LOCAL_PAYMENT_CALLBACK_PATH,
@@ -151,6 +152,8 @@ def _routes(
         routes.append(Route("/cdn/{path:path}", serve_cdn, methods=["GET", "HEAD"]))
     if not settings.is_production:  # where GraphiQL is on (graphql_ide above)
         routes.extend(graphiql_routes())
+    if settings.metrics_token or not settings.is_production:
+        routes.append(Route("/metrics", metrics_endpoint))
     if not settings.paystack_callback_url:
         routes.append(Route(LOCAL_PAYMENT_CALLBACK_PATH, payment_callback_page))
     if sandbox is not None:
@@ -217,6 +220,8 @@ def create_app(
         configure_logging(settings.log_level, settings.log_format)
     for warning in settings.production_warnings():
         log.warning(warning)
+    if settings.is_production and not settings.metrics_token:
+        log.warning("METRICS_TOKEN is not set: /metrics is off (never served without it here)")
     clock = clock or SystemClock()
     sandbox = _sandbox(settings, clock)
     # Made here, not in the lifespan: the key is loaded once and a bad key path fails at startup.

@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,6 +23,8 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+
+from edxelera_gql.infra import metrics
 
 log = logging.getLogger(__name__)
 
@@ -196,9 +199,11 @@ class PaystackClient:
         return self._secret_key
 
     async def _call(
-        self, method: str, path: str, payload: Mapping[str, Any] | None = None
+        self, operation: str, method: str, path: str, payload: Mapping[str, Any] | None = None
     ) -> tuple[int, Any]:
+        """``operation`` (initialize, verify, refund) labels the latency and failure series."""
         headers = {"Authorization": f"Bearer {self._secret_key}", "Accept": "application/json"}
+        started = time.perf_counter()
         try:
             # The whole call (connect, send, read) is bounded, not each phase on its own.
             async with asyncio.timeout(self.timeout_seconds):
@@ -210,13 +215,21 @@ class PaystackClient:
                     timeout=self.timeout_seconds,
                 )
         except (TimeoutError, httpx.HTTPError) as exc:
+            timeout = isinstance(exc, TimeoutError | httpx.TimeoutException)
+            metrics.PAYSTACK_FAILURES.labels(operation, "timeout" if timeout else "network").inc()
             raise PaystackUnavailable(f"{method} {path}: {type(exc).__name__}") from exc
+        finally:
+            metrics.PAYSTACK_SECONDS.labels(operation).observe(time.perf_counter() - started)
         try:
             body = response.json()
         except ValueError:
             body = None
         if response.status_code >= 500 or body is None:
+            reason = "http_5xx" if response.status_code >= 500 else "bad_answer"
+            metrics.PAYSTACK_FAILURES.labels(operation, reason).inc()
             raise PaystackUnavailable(f"{method} {path}: HTTP {response.status_code}")
+        if response.status_code >= 400 and response.status_code != 404:
+            metrics.PAYSTACK_FAILURES.labels(operation, "rejected").inc()
         return response.status_code, body
 
     async def initialize(
@@ -231,6 +244,7 @@ class PaystackClient:
     ) -> InitializedTransaction:
         """POST /transaction/initialize; never retried (a retry could open a second payment)."""
         status, body = await self._call(
+            "initialize",
             "POST",
             "/transaction/initialize",
             {
@@ -267,7 +281,7 @@ class PaystackClient:
             if attempt:
                 await asyncio.sleep(self._backoff * attempt)
             try:
-                status, body = await self._call("GET", path)
+                status, body = await self._call("verify", "GET", path)
             except PaystackUnavailable as exc:
                 last = exc
                 log.warning(
@@ -290,7 +304,7 @@ class PaystackClient:
         payload: dict[str, Any] = {"transaction": reference}
         if amount_minor is not None:
             payload["amount"] = amount_minor
-        status, body = await self._call("POST", "/refund", payload)
+        status, body = await self._call("refund", "POST", "/refund", payload)
         if status != 200:
             raise PaystackRejected(_message(body, "refund refused"), status)
         data = body.get("data") if isinstance(body, dict) else None

@@ -18,6 +18,7 @@ from typing import Protocol, TypeVar
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
+from edxelera_gql.infra import metrics
 from edxelera_gql.infra.circuit import CircuitBreaker
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,7 @@ class MemoryCache:
 
     async def get(self, key: str) -> bytes | None:
         entry = self._live(key)
+        metrics.cache_lookup(key, entry is not None)
         return entry[0] if entry else None
 
     async def get_many(self, *keys: str) -> list[bytes | None] | None:
@@ -168,7 +170,7 @@ class RedisCache:
         self._release = self._client.register_script(_RELEASE)
         self._incr = self._client.register_script(_INCR)
         self._last_warning = 0.0
-        self.breaker = breaker or CircuitBreaker()
+        self.breaker = breaker or CircuitBreaker(on_change=metrics.circuit_changed)
 
     def _warn(self, operation: str, exc: Exception) -> None:
         # One warning every few seconds is enough to alert without flooding the log.
@@ -199,6 +201,7 @@ class RedisCache:
 
     async def get(self, key: str) -> bytes | None:
         value = await self._run("get", lambda: self._client.get(key))
+        metrics.cache_lookup(key, not (value is SKIPPED or value is None))
         if value is SKIPPED or value is None:
             return None
         # The client is made without decode_responses: values come back as bytes.
@@ -209,7 +212,11 @@ class RedisCache:
             return []
         values = await self._run("mget", lambda: self._client.mget(keys))
         if isinstance(values, _Skipped):
+            for key in keys:
+                metrics.cache_lookup(key, False)
             return None
+        for key, value in zip(keys, values, strict=False):
+            metrics.cache_lookup(key, value is not None)
         return [v if v is None or isinstance(v, bytes) else str(v).encode() for v in values]
 
     async def set(self, key: str, value: bytes | str, ttl_seconds: float) -> None:
