@@ -31,6 +31,9 @@ from edxelera_gql.infra.cloudfront import create_signer
 from edxelera_gql.infra.http import BodySizeLimitMiddleware, RequestIdMiddleware
 from edxelera_gql.infra.logging import configure_logging
 from edxelera_gql.infra.storage import LocalStorage, Storage, create_storage
+from edxelera_gql.jobs.context import JobContext
+from edxelera_gql.jobs.in_process import InProcessScheduler
+from edxelera_gql.jobs.queue import InlineQueue
 from edxelera_gql.learning.calendar_feed import FEED_PATH
 from edxelera_gql.paystack_sandbox import PaystackSandbox
 from edxelera_gql.routes.calendar import calendar_feed
@@ -111,22 +114,36 @@ def _lifespan(
             limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
         )
         app.state.http = http
-        app.state.paystack = PaystackClient(
-            http,
-            base_url=settings.effective_paystack_base_url(),
-            secret_key=settings.effective_paystack_secret_key(),
-            timeout_seconds=settings.paystack_timeout_seconds,
-        )
+        app.state.paystack = PaystackClient.for_settings(http, settings)
         if sandbox is not None:
             sandbox.http = http
+        scheduler = app.state.job_scheduler = _in_process_jobs(settings, app)
         try:
             yield
         finally:
+            if scheduler is not None:
+                await scheduler.stop()
             await http.aclose()
             await app.state.cache.close()
             await engine.dispose()
 
     return lifespan
+
+
+def _in_process_jobs(settings: Settings, app: Starlette) -> InProcessScheduler | None:
+    """Development without Redis runs the job schedule here (``make run`` starts nothing
+    else); otherwise ``python -m edxelera_gql worker`` does."""
+    if settings.app_env != "development" or settings.redis_url:
+        return None
+    state = app.state
+    queue = InlineQueue(state.cache)
+    jc = JobContext(
+        settings, state.sessionmaker, state.cache, state.paystack, state.storage, state.clock, queue
+    )
+    queue.context = jc
+    scheduler = InProcessScheduler(jc)
+    scheduler.start()
+    return scheduler
 
 
 def _routes(

@@ -25,6 +25,7 @@ from urllib.parse import quote
 import httpx
 
 from edxelera_gql.infra import metrics
+from edxelera_gql.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -193,6 +194,16 @@ class PaystackClient:
         self.timeout_seconds = timeout_seconds
         self._verify_attempts = max(1, verify_attempts)
         self._backoff = retry_backoff_seconds
+
+    @classmethod
+    def for_settings(cls, http: httpx.AsyncClient, settings: Settings) -> PaystackClient:
+        """The client the web app and the job worker both use."""
+        return cls(
+            http,
+            base_url=settings.effective_paystack_base_url(),
+            secret_key=settings.effective_paystack_secret_key(),
+            timeout_seconds=settings.paystack_timeout_seconds,
+        )
 
     @property
     def secret_key(self) -> str:
