@@ -8,6 +8,8 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import httpx
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.trace import Tracer
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -26,6 +28,7 @@ from edxelera_gql.graphql.persisted import PersistedQueries, load_manifest
 from edxelera_gql.graphql.result_cache import ResultCache
 from edxelera_gql.graphql.schema import build_schema
 from edxelera_gql.graphql.view import GraphQLEndpoint
+from edxelera_gql.infra import tracing
 from edxelera_gql.infra.cache import create_cache
 from edxelera_gql.infra.cloudfront import create_signer
 from edxelera_gql.infra.http import BodySizeLimitMiddleware, RequestIdMiddleware
@@ -96,11 +99,13 @@ def _sandbox(settings: Settings, clock: Clock) -> PaystackSandbox | None:
 
 
 def _lifespan(
-    settings: Settings, sandbox: PaystackSandbox | None
+    settings: Settings, sandbox: PaystackSandbox | None, tracer: Tracer | None
 ) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         engine = create_engine(settings.database_url)
+        if tracer is not None:
+            tracing.trace_sql(engine, tracer)
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
         app.state.cache = create_cache(settings.redis_url)
@@ -109,7 +114,8 @@ def _lifespan(
         )
         app.state.token_codec = TokenCodec(settings)
         # One HTTP client per app: connection pooling to Paystack; each call sets its timeout.
-        http = httpx.AsyncClient(
+        http = tracing.http_client(
+            tracer,
             timeout=settings.paystack_timeout_seconds,
             limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
         )
@@ -194,9 +200,11 @@ def _persisted_queries(settings: Settings) -> PersistedQueries:
     return PersistedQueries(ttl_seconds=settings.apq_ttl_seconds, allow_list=allow_list)
 
 
-def _middleware(settings: Settings) -> list[Middleware]:
+def _middleware(settings: Settings, tracer: Tracer | None) -> list[Middleware]:
+    traced = [] if tracer is None else [Middleware(tracing.TracingMiddleware, tracer=tracer)]
     return [
         Middleware(RequestIdMiddleware),
+        *traced,
         Middleware(
             CORSMiddleware,
             allow_origins=list(settings.cors_allow_origins),
@@ -230,8 +238,10 @@ def create_app(
     *,
     clock: Clock | None = None,
     setup_logging: bool = True,
+    tracer_provider: TracerProvider | None = None,
 ) -> Starlette:
-    """Builds the app; settings come from the environment when none are given."""
+    """Builds the app; settings come from the environment when none are given. Traces go to
+    ``tracer_provider`` (tests), else to OTEL_EXPORTER_OTLP_ENDPOINT when set, else nowhere."""
     settings = (settings or Settings.from_env()).check()
     if setup_logging:
         configure_logging(settings.log_level, settings.log_format)
@@ -244,10 +254,12 @@ def create_app(
     # Made here, not in the lifespan: the key is loaded once and a bad key path fails at startup.
     url_signer = create_signer(settings)
     storage = create_storage(settings)
+    provider = tracer_provider or tracing.tracer_provider(settings.otel_exporter_otlp_endpoint)
+    tracer = provider.get_tracer(tracing.TRACER_NAME) if provider is not None else None
     app = Starlette(
         routes=_routes(settings, storage, sandbox),
-        middleware=_middleware(settings),
-        lifespan=_lifespan(settings, sandbox),
+        middleware=_middleware(settings, tracer),
+        lifespan=_lifespan(settings, sandbox, tracer),
     )
     app.state.settings = settings
     app.state.clock = clock

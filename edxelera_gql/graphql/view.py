@@ -37,7 +37,7 @@ from edxelera_gql.graphql.transport import (
     read_params,
     refusal_response,
 )
-from edxelera_gql.infra import metrics
+from edxelera_gql.infra import metrics, tracing
 from edxelera_gql.infra.versions import Dependencies
 
 log = logging.getLogger(__name__)
@@ -164,6 +164,7 @@ class GraphQLEndpoint:
             )
         operation = select_operation(document, params.operation_name)
         request.scope[OPERATION_KEY] = (operation.name, operation.type.value)
+        tracing.name_operation(operation.name, operation.type.value)
         is_get = request.method == "GET"
         if is_get and operation.type != DocumentOperation.QUERY:
             raise RequestError(

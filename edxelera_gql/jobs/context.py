@@ -7,12 +7,13 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import httpx
+from opentelemetry.trace import Tracer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from edxelera_gql.clock import Clock, SystemClock
 from edxelera_gql.db.engine import create_engine, create_sessionmaker
 from edxelera_gql.enrollment.paystack import PaystackClient
+from edxelera_gql.infra import tracing
 from edxelera_gql.infra.cache import Cache, create_cache
 from edxelera_gql.infra.storage import Storage, create_storage
 from edxelera_gql.settings import Settings
@@ -34,16 +35,22 @@ class JobContext:
     storage: Storage
     clock: Clock
     queue: JobQueue
+    tracer: Tracer | None = None  # a span per job run when tracing is on
 
 
 @asynccontextmanager
 async def job_resources(
     settings: Settings, *, clock: Clock | None = None
-) -> AsyncIterator[tuple[async_sessionmaker[AsyncSession], Cache, PaystackClient, Storage, Clock]]:
+) -> AsyncIterator[
+    tuple[async_sessionmaker[AsyncSession], Cache, PaystackClient, Storage, Clock, Tracer | None]
+]:
     """For the worker process, which has no web app to borrow them from."""
+    tracer = tracing.tracer_for(settings.otel_exporter_otlp_endpoint)
     engine = create_engine(settings.database_url)
+    if tracer is not None:
+        tracing.trace_sql(engine, tracer)
     cache = create_cache(settings.redis_url)
-    http = httpx.AsyncClient(timeout=settings.paystack_timeout_seconds)
+    http = tracing.http_client(tracer, timeout=settings.paystack_timeout_seconds)
     try:
         yield (
             create_sessionmaker(engine),
@@ -51,6 +58,7 @@ async def job_resources(
             PaystackClient.for_settings(http, settings),
             create_storage(settings),
             clock or SystemClock(),
+            tracer,
         )
     finally:
         await http.aclose()

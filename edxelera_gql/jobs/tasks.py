@@ -3,6 +3,7 @@ scheduler and a test all call the same function; ``run_job`` times and counts ev
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -64,8 +65,14 @@ async def run_job(name: str, jc: JobContext, *args: Any) -> Any:
     """Runs ``TASKS[name]``, recording its duration and, on success, the run (callers count
     retries and failures, which they decide)."""
     started = time.perf_counter()
+    span = (
+        jc.tracer.start_as_current_span(f"job {name}", attributes={"edxelera.job": name})
+        if jc.tracer is not None
+        else contextlib.nullcontext()
+    )
     try:
-        result = await TASKS[name](jc, *args)
+        with span:
+            result = await TASKS[name](jc, *args)
     finally:
         metrics.JOB_SECONDS.labels(name).observe(time.perf_counter() - started)
     metrics.JOB_RUNS.labels(name, "success").inc()

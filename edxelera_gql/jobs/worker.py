@@ -56,12 +56,14 @@ def worker_options(settings: Settings, *, clock: Clock | None = None) -> dict[st
 
     async def startup(ctx: dict[str, Any]) -> None:
         stack = AsyncExitStack()
-        sessionmaker, cache, paystack, storage, now = await stack.enter_async_context(
+        sessionmaker, cache, paystack, storage, now, tracer = await stack.enter_async_context(
             job_resources(settings, clock=clock)
         )
         ctx["stack"] = stack
         queue = ArqQueue(ctx["redis"])
-        ctx["jobs"] = JobContext(settings, sessionmaker, cache, paystack, storage, now, queue)
+        ctx["jobs"] = JobContext(
+            settings, sessionmaker, cache, paystack, storage, now, queue, tracer=tracer
+        )
 
     async def shutdown(ctx: dict[str, Any]) -> None:
         if "stack" in ctx:

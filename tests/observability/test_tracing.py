@@ -1,0 +1,118 @@
+"""Traces: the spans of one programHome (the request, each SQL statement, with the request
+id), and of an outbound Paystack call, seen through the SDK's in-memory exporter."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
+from starlette.applications import Starlette
+
+from edxelera_gql.app import create_app
+from edxelera_gql.settings import Settings
+from tests.support.clock import MovableClock
+from tests.support.factories import make_program
+from tests.support.paystack import SandboxServer, paystack_settings
+from tests.support.users import create_account, enroll
+
+HOME = "query Home($s: String!) { programHome(programSlug: $s) { program { slug } } }"
+INIT = """mutation Init($s: String!) { initPayment(input: {programSlug: $s}) {
+  reference errors { code } } }"""
+
+
+@pytest.fixture
+def exporter() -> InMemorySpanExporter:
+    return InMemorySpanExporter()
+
+
+@pytest.fixture
+async def app(
+    settings: Settings,
+    clock: MovableClock,
+    cache: Any,
+    paystack_server: SandboxServer,
+    exporter: InMemorySpanExporter,
+) -> AsyncIterator[Starlette]:
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    app = create_app(
+        paystack_settings(settings, paystack_server.url),
+        clock=clock,
+        setup_logging=False,
+        tracer_provider=provider,
+    )
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+@pytest.fixture
+async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+
+
+async def test_one_program_home_is_a_request_span_with_its_sql_statements(
+    client, app, sessionmaker, exporter
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        cohort = await make_program(session, slug="alpha", weeks=2, lessons_per_week=2)
+    account = await create_account(app, sessionmaker)
+    await enroll(sessionmaker, user_id=account.user_id, cohort_id=cohort.id)
+    exporter.clear()
+
+    response = await client.post(
+        "/graphql", json={"query": HOME, "variables": {"s": "alpha"}}, headers=account.headers
+    )
+    assert response.json()["data"]["programHome"]["program"]["slug"] == "alpha"
+    spans = exporter.get_finished_spans()
+    [request] = [s for s in spans if s.kind == SpanKind.SERVER]
+    assert request.name == "graphql query Home"
+    assert request.attributes["edxelera.request_id"] == response.headers["x-request-id"]
+    assert request.attributes["graphql.operation.name"] == "Home"
+    assert request.attributes["http.response.status_code"] == 200
+
+    statements = [s for s in spans if "db.statement" in (s.attributes or {})]
+    assert len(statements) >= 2  # the viewer, then the program home's reads
+    assert {s.name for s in statements} <= {"SELECT", "BEGIN", "COMMIT", "INSERT", "UPDATE"}
+    for statement in statements:
+        assert statement.context.trace_id == request.context.trace_id
+        assert statement.parent is not None
+        assert statement.parent.span_id == request.context.span_id
+        assert statement.start_time >= request.start_time
+        assert statement.end_time <= request.end_time
+    # Statements carry their text, never their parameters.
+    assert all("alpha" not in s.attributes["db.statement"] for s in statements)
+
+
+async def test_an_outbound_paystack_call_is_a_client_span_of_its_request(
+    client, app, sessionmaker, exporter, paystack
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        await make_program(session, slug="paid", price_minor=1_000_000)
+    account = await create_account(app, sessionmaker)
+    exporter.clear()
+    response = await client.post(
+        "/graphql", json={"query": INIT, "variables": {"s": "paid"}}, headers=account.headers
+    )
+    assert response.json()["data"]["initPayment"]["errors"] == []
+    spans = exporter.get_finished_spans()
+    [request] = [s for s in spans if s.kind == SpanKind.SERVER]
+    [outbound] = [s for s in spans if s.kind == SpanKind.CLIENT and "db.system" not in s.attributes]
+    assert outbound.attributes["url.path"] == "/transaction/initialize"
+    assert outbound.attributes["http.response.status_code"] == 200
+    assert outbound.context.trace_id == request.context.trace_id
+    assert outbound.parent.span_id == request.context.span_id
+
+
+async def test_tracing_is_off_without_an_endpoint(settings, clock, cache) -> None:
+    from edxelera_gql.infra.tracing import TracingMiddleware
+
+    app = create_app(settings, clock=clock, setup_logging=False)
+    assert all(m.cls is not TracingMiddleware for m in app.user_middleware)
