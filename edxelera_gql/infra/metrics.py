@@ -156,25 +156,37 @@ def cache_family(key: str) -> str:
 
 # -- recording helpers -------------------------------------------------------------------------
 
+# The labelled children of the request path's series, kept: ``labels()`` costs more than the
+# increment itself. Bounded like the label values.
+_children: dict[tuple[int, tuple[str, ...]], Any] = {}
+
+
+def _child(metric: Any, *values: str) -> Any:
+    key = (id(metric), values)
+    child = _children.get(key)
+    if child is None:
+        child = _children[key] = metric.labels(*values)
+    return child
+
 
 def observe_http(path: str, status: int, seconds: float) -> None:
     group = route_group(path)
-    HTTP_REQUESTS.labels(group, str(status)).inc()
-    HTTP_SECONDS.labels(group).observe(seconds)
+    _child(HTTP_REQUESTS, group, str(status)).inc()
+    _child(HTTP_SECONDS, group).observe(seconds)
 
 
 def observe_graphql(operation: str | None, kind: str, seconds: float) -> None:
     name = bounded("operation", operation) if operation else "anonymous"
-    GRAPHQL_SECONDS.labels(name, kind).observe(seconds)
+    _child(GRAPHQL_SECONDS, name, kind).observe(seconds)
 
 
 def count_errors(codes: list[str], channel: str) -> None:
     for code in codes:
-        GRAPHQL_ERRORS.labels(bounded("code", code), channel).inc()
+        _child(GRAPHQL_ERRORS, bounded("code", code), channel).inc()
 
 
 def cache_lookup(key: str, hit: bool) -> None:
-    CACHE_LOOKUPS.labels(cache_family(key), "hit" if hit else "miss").inc()
+    _child(CACHE_LOOKUPS, cache_family(key), "hit" if hit else "miss").inc()
 
 
 def circuit_changed(is_open: bool) -> None:
