@@ -80,7 +80,7 @@ def main() -> None:
         migrations.upgrade(url)
         settings = Settings(app_env="test", database_url=url, var_dir=var, jwt_secret="b" * 40)
         rounds: dict[str, list[float]] = {"on": [], "off": []}
-        for _ in range(3):  # alternate, so drift in the machine's load hits both alike
+        for _ in range(6):  # alternate, so drift in the machine's load hits both alike
             rounds["on"] += asyncio.run(request_latency(settings, args.requests))
             with metrics_off():
                 rounds["off"] += asyncio.run(request_latency(settings, args.requests))
