@@ -66,6 +66,11 @@ DB_POOL_OVERFLOW = Gauge(
     "Connections open beyond the pool size (max_overflow is the ceiling).",
     multiprocess_mode="livesum",
 )  # fmt: skip
+DB_POOL_WAITS = Histogram(
+    "edxelera_db_pool_wait_seconds",
+    "Time checkouts waited for a connection because the pool and its overflow were all in use.",
+    buckets=(0.001, 0.005, 0.025, 0.1, 0.5, 1.0, 5.0, 30.0),
+)  # fmt: skip
 CACHE_LOOKUPS = Counter(
     "edxelera_cache_lookups_total", "Cache reads by key family and result (hit, miss).",
     ["family", "result"],
@@ -193,6 +198,10 @@ def circuit_changed(is_open: bool) -> None:
     REDIS_CIRCUIT_OPEN.set(1 if is_open else 0)
     if is_open:
         REDIS_CIRCUIT_OPENED.inc()
+
+
+def pool_waited(seconds: float) -> None:
+    DB_POOL_WAITS.observe(seconds)
 
 
 def instrument_pool(engine: AsyncEngine) -> None:
