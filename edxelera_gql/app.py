@@ -153,10 +153,13 @@ def _in_process_jobs(settings: Settings, app: Starlette) -> InProcessScheduler |
 
 
 def _routes(
-    settings: Settings, storage: Storage, sandbox: PaystackSandbox | None
+    settings: Settings,
+    storage: Storage,
+    sandbox: PaystackSandbox | None,
+    tracer: Tracer | None = None,
 ) -> list[BaseRoute]:
     graphql = GraphQLEndpoint(
-        build_schema(settings),
+        build_schema(settings, tracer=tracer),
         persisted=_persisted_queries(settings),
         ide_html=None if settings.is_production else graphiql_html(),
     )
@@ -257,7 +260,7 @@ def create_app(
     provider = tracer_provider or tracing.tracer_provider(settings.otel_exporter_otlp_endpoint)
     tracer = provider.get_tracer(tracing.TRACER_NAME) if provider is not None else None
     app = Starlette(
-        routes=_routes(settings, storage, sandbox),
+        routes=_routes(settings, storage, sandbox, tracer),
         middleware=_middleware(settings, tracer),
         lifespan=_lifespan(settings, sandbox, tracer),
     )

@@ -8,7 +8,9 @@ sampler) itself.
 
 from __future__ import annotations
 
+import inspect
 import os
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -84,6 +86,15 @@ def name_operation(name: str | None, kind: str) -> None:
         span.update_name(f"graphql {kind} {name or 'anonymous'}")
         span.set_attribute("graphql.operation.type", kind)
         span.set_attribute("graphql.operation.name", name or "")
+
+
+async def in_span(
+    tracer: Tracer, name: str, call: Callable[[], Any], attributes: dict[str, Any]
+) -> Any:
+    """Calls ``call`` (and awaits what it returns, if it must) inside a span named ``name``."""
+    with tracer.start_as_current_span(name, attributes=attributes):
+        result = call()
+        return await result if inspect.isawaitable(result) else result
 
 
 def trace_sql(engine: AsyncEngine, tracer: Tracer) -> None:

@@ -1,5 +1,6 @@
-"""Traces: the spans of one programHome (the request, each SQL statement, with the request
-id), and of an outbound Paystack call, seen through the SDK's in-memory exporter."""
+"""Traces: the spans of one programHome (the request with its id, the root field's resolver,
+each SQL statement), and of an outbound Paystack call, seen through the SDK's in-memory
+exporter."""
 
 from __future__ import annotations
 
@@ -78,15 +79,25 @@ async def test_one_program_home_is_a_request_span_with_its_sql_statements(
     assert request.attributes["graphql.operation.name"] == "Home"
     assert request.attributes["http.response.status_code"] == 200
 
+    [resolver] = [s for s in spans if s.name == "resolve programHome"]
+    assert resolver.parent.span_id == request.context.span_id
+
     statements = [s for s in spans if "db.statement" in (s.attributes or {})]
-    assert len(statements) >= 2  # the viewer, then the program home's reads
     assert {s.name for s in statements} <= {"SELECT", "BEGIN", "COMMIT", "INSERT", "UPDATE"}
+    # The viewer is looked up before the operation runs (a child of the request); the program
+    # home's reads happen inside its resolver.
+    parents = {s.parent.span_id for s in statements}
+    assert parents == {request.context.span_id, resolver.context.span_id}
+    inside = [s for s in statements if s.parent.span_id == resolver.context.span_id]
+    assert len(inside) >= 1
     for statement in statements:
         assert statement.context.trace_id == request.context.trace_id
-        assert statement.parent is not None
-        assert statement.parent.span_id == request.context.span_id
         assert statement.start_time >= request.start_time
         assert statement.end_time <= request.end_time
+    for statement in inside:
+        assert (
+            resolver.start_time <= statement.start_time <= statement.end_time <= resolver.end_time
+        )
     # Statements carry their text, never their parameters.
     assert all("alpha" not in s.attributes["db.statement"] for s in statements)
 
@@ -108,11 +119,17 @@ async def test_an_outbound_paystack_call_is_a_client_span_of_its_request(
     assert outbound.attributes["url.path"] == "/transaction/initialize"
     assert outbound.attributes["http.response.status_code"] == 200
     assert outbound.context.trace_id == request.context.trace_id
-    assert outbound.parent.span_id == request.context.span_id
+    [resolver] = [s for s in spans if s.name == "resolve initPayment"]
+    assert resolver.parent.span_id == request.context.span_id
+    assert outbound.parent.span_id == resolver.context.span_id  # the mutation made the call
 
 
 async def test_tracing_is_off_without_an_endpoint(settings, clock, cache) -> None:
+    from edxelera_gql.graphql.schema import RootFieldSpans, build_schema
     from edxelera_gql.infra.tracing import TracingMiddleware
 
     app = create_app(settings, clock=clock, setup_logging=False)
     assert all(m.cls is not TracingMiddleware for m in app.user_middleware)
+    # No resolve hook either: it would wrap every field of every request.
+    extensions = build_schema(settings).extensions
+    assert not any(isinstance(e, type) and issubclass(e, RootFieldSpans) for e in extensions)
