@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -245,7 +246,12 @@ def prepare_multiprocess_dir(default: Path) -> Path:
     ``default``), emptied of a previous run's values, and exported so the workers, started
     afterwards, write there. Call before any worker starts."""
     path = Path(multiprocess_dir() or default)
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        if multiprocess_dir():
+            raise  # the operator's directory: say so rather than count elsewhere
+        path = Path(tempfile.mkdtemp(prefix="edxelera-metrics-"))  # a read-only working dir
     for stale in path.glob("*.db"):
         stale.unlink()
     os.environ[MULTIPROC_ENV] = str(path)
