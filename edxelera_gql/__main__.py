@@ -222,7 +222,7 @@ def cmd_videos_sync(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
-    """The background job worker (arq on REDIS_URL): scheduled and on-demand jobs."""
+    """The background job worker (SAQ on REDIS_URL): scheduled and on-demand jobs."""
     if not settings.redis_url:
         print(
             "worker needs REDIS_URL (the job queue lives in Redis). Without Redis, `serve` "
@@ -278,7 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(func=cmd_serve)
 
-    worker = sub.add_parser("worker", help="run background jobs (arq on REDIS_URL)")
+    worker = sub.add_parser("worker", help="run background jobs (SAQ on REDIS_URL)")
     worker.add_argument(
         "--burst", action="store_true", help="run the queued jobs, then exit (no schedule)"
     )

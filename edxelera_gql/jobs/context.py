@@ -20,9 +20,9 @@ from edxelera_gql.settings import Settings
 
 
 class JobQueue(Protocol):
-    async def enqueue(self, job: str, *args: Any, job_id: str) -> bool:
-        """Queues ``job`` unless one with ``job_id`` was queued or ran (within the kept
-        results); True when this call queued it."""
+    async def enqueue(self, job: str, *, job_id: str, **kwargs: Any) -> bool:
+        """Queues ``job`` with ``kwargs`` unless one with ``job_id`` was queued or ran in the
+        last ``KEEP_SECONDS``; True when this call queued it."""
         ...
 
 

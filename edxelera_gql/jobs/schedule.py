@@ -1,4 +1,4 @@
-"""What runs on its own, and how often: one table for the arq worker and the in-process
+"""What runs on its own, and how often: one table for the job worker and the in-process
 scheduler alike."""
 
 from __future__ import annotations

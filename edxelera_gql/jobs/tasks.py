@@ -1,4 +1,4 @@
-"""The jobs. Each takes a ``JobContext`` (and plain arguments), so arq, the in-process
+"""The jobs. Each takes a ``JobContext`` (and plain arguments), so SAQ, the in-process
 scheduler and a test all call the same function; ``run_job`` times and counts every run."""
 
 from __future__ import annotations
@@ -38,11 +38,13 @@ async def reconcile_payments(jc: JobContext) -> int:
     queued = 0
     for check in due:
         job_id = reconcile_job_id(check.reference, check.step)
-        queued += await jc.queue.enqueue("reconcile_payment", check.reference, job_id=job_id)
+        queued += await jc.queue.enqueue(
+            "reconcile_payment", job_id=job_id, reference=check.reference
+        )
     return queued
 
 
-async def reconcile_payment(jc: JobContext, reference: str) -> str:
+async def reconcile_payment(jc: JobContext, *, reference: str) -> str:
     """Asks Paystack about one pending payment and applies the verdict (raises, and so is
     retried, while Paystack is unavailable)."""
     outcome = await reconciliation.reconcile_payment(
@@ -61,7 +63,7 @@ TASKS: dict[str, Job] = {
 }
 
 
-async def run_job(name: str, jc: JobContext, *args: Any) -> Any:
+async def run_job(name: str, jc: JobContext, **kwargs: Any) -> Any:
     """Runs ``TASKS[name]``, recording its duration and, on success, the run (callers count
     retries and failures, which they decide)."""
     started = time.perf_counter()
@@ -72,7 +74,7 @@ async def run_job(name: str, jc: JobContext, *args: Any) -> Any:
     )
     try:
         with span:
-            result = await TASKS[name](jc, *args)
+            result = await TASKS[name](jc, **kwargs)
     finally:
         metrics.JOB_SECONDS.labels(name).observe(time.perf_counter() - started)
     metrics.JOB_RUNS.labels(name, "success").inc()

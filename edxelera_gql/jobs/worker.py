@@ -1,6 +1,6 @@
-"""The arq worker: ``python -m edxelera_gql worker``. Several may run at once on one Redis:
-scheduled runs are unique per slot (arq's cron job ids), on-demand jobs by their job ids, and
-every effect is idempotent in the database anyway."""
+"""The job worker: ``python -m edxelera_gql worker``, on SAQ. Several may run at once on one
+Redis: a scheduled run is one job per slot (SAQ's unique cron key), a queued job runs once per
+id (``queue``), and every effect is idempotent in the database anyway."""
 
 from __future__ import annotations
 
@@ -9,50 +9,54 @@ import logging
 from contextlib import AsyncExitStack
 from typing import Any
 
-from arq import Retry, cron, func
-from arq.connections import RedisSettings
-from arq.worker import Worker
+from saq import CronJob, Worker
+from saq.queue.redis import RedisQueue
 
 from edxelera_gql.clock import Clock
 from edxelera_gql.infra import metrics
 from edxelera_gql.jobs.context import JobContext, job_resources
-from edxelera_gql.jobs.queue import KEEP_RESULT_SECONDS, QUEUE_NAME, ArqQueue
+from edxelera_gql.jobs.queue import JOB_TIMEOUT_SECONDS, QUEUE_NAME, SaqQueue
 from edxelera_gql.jobs.schedule import SCHEDULE
 from edxelera_gql.jobs.tasks import TASKS, run_job
 from edxelera_gql.settings import Settings
 
 log = logging.getLogger(__name__)
 
-MAX_TRIES = 5
 SCHEDULED_TRIES = 2  # a failed scan is retried once; the next slot runs it again anyway
+# On SIGTERM, running jobs get this long to finish before they are cancelled (and queued again):
+# less than the usual 30 s a process manager waits before it kills.
+SHUTDOWN_GRACE_SECONDS = 10
 
 
-def backoff_seconds(job_try: int) -> int:
-    """15 s, 30 s, 1 min, 2 min ... at most 10 minutes between tries."""
-    return int(min(600, 15 * 2 ** (job_try - 1)))
+def _saq_job(name: str) -> Any:
+    """``TASKS[name]`` as SAQ calls it; counts a failure as a retry while tries remain."""
 
-
-def _arq_job(name: str, max_tries: int) -> Any:
-    async def job(ctx: dict[str, Any], *args: Any) -> Any:
+    async def job(ctx: dict[str, Any], **kwargs: Any) -> Any:
         try:
-            return await run_job(name, ctx["jobs"], *args)
+            return await run_job(name, ctx["jobs"], **kwargs)
         except Exception as exc:
-            tries = int(ctx.get("job_try", 1))
-            if tries >= max_tries:
-                metrics.JOB_RUNS.labels(name, "failure").inc()
-                log.exception("job %s failed after %d tries", name, tries, extra={"job": name})
-                raise
-            metrics.JOB_RUNS.labels(name, "retry").inc()
-            log.warning("job %s failed, retrying", name, extra={"job": name, "error": str(exc)})
-            raise Retry(defer=backoff_seconds(tries)) from exc
+            current = ctx.get("job")
+            retried = current is not None and current.retryable
+            metrics.JOB_RUNS.labels(name, "retry" if retried else "failure").inc()
+            log.warning(
+                "job %s failed%s", name, ", retrying" if retried else "",
+                extra={"job": name, "error": str(exc)},
+            )  # fmt: skip
+            raise
 
     job.__name__ = job.__qualname__ = name
     return job
 
 
-def worker_options(settings: Settings, *, clock: Clock | None = None) -> dict[str, Any]:
-    """``Worker(**worker_options(settings))``; tests pass their clock and ``burst=True``."""
+def create_queue(settings: Settings) -> RedisQueue:
     assert settings.redis_url, "the worker needs REDIS_URL"
+    return RedisQueue.from_url(settings.redis_url, name=QUEUE_NAME)
+
+
+def create_worker(
+    settings: Settings, queue: RedisQueue, *, clock: Clock | None = None, **options: Any
+) -> Worker:
+    """The worker; tests pass their clock and SAQ's burst options."""
 
     async def startup(ctx: dict[str, Any]) -> None:
         stack = AsyncExitStack()
@@ -60,50 +64,45 @@ def worker_options(settings: Settings, *, clock: Clock | None = None) -> dict[st
             job_resources(settings, clock=clock)
         )
         ctx["stack"] = stack
-        queue = ArqQueue(ctx["redis"])
         ctx["jobs"] = JobContext(
-            settings, sessionmaker, cache, paystack, storage, now, queue, tracer=tracer
+            settings, sessionmaker, cache, paystack, storage, now, SaqQueue(queue), tracer=tracer
         )
 
     async def shutdown(ctx: dict[str, Any]) -> None:
         if "stack" in ctx:
             await ctx["stack"].aclose()
 
-    scheduled = {s.job for s in SCHEDULE}
-    functions = [
-        func(_arq_job(name, MAX_TRIES), name=name, max_tries=MAX_TRIES)
-        for name in TASKS
-        if name not in scheduled
-    ]
+    jobs = {name: _saq_job(name) for name in TASKS}
     cron_jobs = [
-        cron(
-            _arq_job(s.job, SCHEDULED_TRIES),
-            name=s.job,
-            minute=set(range(0, 60, s.every_minutes)),
-            max_tries=SCHEDULED_TRIES,
+        CronJob(
+            jobs[s.job],
+            cron=f"*/{s.every_minutes} * * * *",
+            unique=True,
+            timeout=JOB_TIMEOUT_SECONDS,
+            retries=SCHEDULED_TRIES,
         )
         for s in SCHEDULE
     ]
-    return {
-        "functions": functions,
-        "cron_jobs": cron_jobs,
-        "redis_settings": RedisSettings.from_dsn(settings.redis_url),
-        "queue_name": QUEUE_NAME,
-        "on_startup": startup,
-        "on_shutdown": shutdown,
-        "keep_result": KEEP_RESULT_SECONDS,
-        "max_tries": MAX_TRIES,
-        "job_timeout": 300,
-    }
+    options.setdefault("shutdown_grace_period_s", SHUTDOWN_GRACE_SECONDS)
+    return Worker(
+        queue,
+        functions=list(jobs.values()),
+        cron_jobs=cron_jobs,
+        startup=startup,
+        shutdown=shutdown,
+        **options,
+    )
 
 
 def run_worker(settings: Settings, *, burst: bool = False) -> int:
     async def main() -> None:
-        worker = Worker(**worker_options(settings), burst=burst)
+        queue = create_queue(settings)
+        await queue.connect()
         try:
-            await worker.main()
+            options: dict[str, Any] = {"burst": True, "dequeue_timeout": 1.0} if burst else {}
+            await create_worker(settings, queue, **options).start()
         finally:
-            await worker.close()
+            await queue.disconnect()
 
     asyncio.run(main())
     return 0

@@ -15,7 +15,6 @@ from edxelera_gql.infra import versions
 from edxelera_gql.jobs import tasks
 from tests.support.factories import make_program
 from tests.support.jobs import inline_context
-from tests.support.metrics import Scrape
 from tests.support.paystack import deliver, fresh_headers, payment_rows
 from tests.support.users import create_account
 
@@ -118,39 +117,6 @@ async def test_a_payer_who_pays_hours_later_is_let_in_at_the_next_step(
     assert [t.status for t in rows.transactions] == ["success"]
 
 
-async def test_paystack_unavailable_is_retried_with_backoff_then_fails(
-    gql, app, sessionmaker, paystack, clock
-) -> None:
-    from arq import Retry
-
-    from edxelera_gql.infra import metrics
-    from edxelera_gql.jobs.worker import MAX_TRIES, _arq_job
-
-    _account, _cohort, reference = await paid_without_webhook(gql, app, sessionmaker, paystack)
-    paystack.fail("verify", status=500)
-    job = _arq_job("reconcile_payment", MAX_TRIES)
-    ctx = {"jobs": inline_context(app)}
-    with pytest.raises(Retry) as retry:
-        await job({**ctx, "job_try": 1}, reference)
-    assert retry.value.defer_score == 15_000
-    with pytest.raises(Retry) as retry:
-        await job({**ctx, "job_try": 3}, reference)
-    assert retry.value.defer_score == 60_000
-    before = Scrape(metrics.exposition().decode())
-    with pytest.raises(Exception, match="HTTP 500"):
-        await job({**ctx, "job_try": MAX_TRIES}, reference)
-    after = Scrape(metrics.exposition().decode())
-    runs = "edxelera_job_runs_total"
-    assert (
-        after.value(runs, job="reconcile_payment", outcome="failure")
-        - before.value(runs, job="reconcile_payment", outcome="failure")
-        == 1
-    )
-    paystack.heal()
-    assert await job({**ctx, "job_try": 2}, reference) == "success"
-    assert [e.status for e in (await payment_rows(sessionmaker)).enrollments] == ["active"]
-
-
 async def test_webhook_callback_and_job_racing_apply_the_payment_once(
     gql, client, app, sessionmaker, paystack, clock, is_mysql
 ) -> None:
@@ -165,7 +131,7 @@ async def test_webhook_callback_and_job_racing_apply_the_payment_once(
     results = await asyncio.gather(
         *[deliver(client, paystack, "charge.success", reference) for _ in range(5)],
         *[gql(VERIFY, {"r": reference}, **headers) for _ in range(5)],
-        *[tasks.run_job("reconcile_payment", jc, reference) for _ in range(5)],
+        *[tasks.run_job("reconcile_payment", jc, reference=reference) for _ in range(5)],
     )
     delivered, verified, reconciled = results[:5], results[5:10], results[10:]
     assert [d.status_code for d in delivered] == [200] * 5
