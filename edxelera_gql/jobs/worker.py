@@ -99,7 +99,11 @@ def run_worker(settings: Settings, *, burst: bool = False) -> int:
         queue = create_queue(settings)
         await queue.connect()
         try:
-            options: dict[str, Any] = {"burst": True, "dequeue_timeout": 1.0} if burst else {}
+            # Burst: upkeep loops end after their sleep, so short ones let it exit at once.
+            quick = {"schedule": 1, "sweep": 1, "worker_info": 1, "abort": 1}
+            options: dict[str, Any] = (
+                {"burst": True, "dequeue_timeout": 1.0, "timers": quick} if burst else {}
+            )
             await create_worker(settings, queue, **options).start()
         finally:
             await queue.disconnect()

@@ -158,3 +158,39 @@ def test_the_worker_command_needs_redis(monkeypatch, capsys, tmp_path) -> None:
     monkeypatch.delenv("REDIS_URL", raising=False)
     assert main(["worker"]) == 2
     assert "worker needs REDIS_URL" in capsys.readouterr().err
+
+
+@needs_redis
+async def test_the_worker_command_runs_queued_jobs_and_exits_in_burst_mode(
+    settings, sessionmaker, tmp_path
+) -> None:
+    import subprocess
+    import sys
+
+    async with sessionmaker() as session, session.begin():
+        session.add(
+            VideoAsset(
+                s3_bucket="videos",
+                s3_key="nowhere.mp4",
+                cloud_front_path="/nowhere.mp4",
+                mime_type="video/mp4",
+                status="pending",
+            )
+        )
+    assert await _enqueue(settings, "videos_sync", job_id="videos-cli")
+    env = {
+        **os.environ,
+        "APP_ENV": "test",
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url,
+        "EDXELERA_VAR_DIR": str(tmp_path),
+    }
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "edxelera_gql", "worker", "--burst"],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "job videos_sync done" in done.stderr + done.stdout
+    async with sessionmaker() as session:
+        assert await session.scalar(select(VideoAsset.status)) == "failed"
