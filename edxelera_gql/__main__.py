@@ -242,6 +242,17 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     return run_worker(settings, burst=args.burst)
 
 
+def cmd_jobs_enqueue(settings: Settings, args: argparse.Namespace) -> int:
+    if not settings.redis_url:
+        print("jobs enqueue needs REDIS_URL (the job queue lives in Redis).", file=sys.stderr)
+        return 2
+    from edxelera_gql.jobs.worker import enqueue_now
+
+    asyncio.run(enqueue_now(settings, args.job))
+    print(f"queued {args.job}: a running worker picks it up")
+    return 0
+
+
 def cmd_export_schema(_settings: Settings | None, args: argparse.Namespace) -> int:
     from edxelera_gql.graphql.schema import schema_sdl
 
@@ -262,6 +273,25 @@ def cmd_export_schema(_settings: Settings | None, args: argparse.Namespace) -> i
     return 0
 
 
+def _add_job_commands(sub: Any) -> None:
+    """``worker`` and ``jobs enqueue``."""
+    worker = sub.add_parser("worker", help="run background jobs (SAQ on REDIS_URL)")
+    worker.add_argument(
+        "--burst", action="store_true", help="run the queued jobs, then exit (no schedule)"
+    )
+    worker.add_argument("--metrics-port", type=int, help="serve this worker's /metrics there")
+    worker.add_argument("--metrics-host", default="127.0.0.1")
+    worker.set_defaults(func=cmd_worker)
+
+    from edxelera_gql.jobs.schedule import SCHEDULE
+
+    jobs = sub.add_parser("jobs", help="background jobs")
+    jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True)
+    enqueue = jobs_sub.add_parser("enqueue", help="queue a scheduled job to run now")
+    enqueue.add_argument("job", choices=[s.job for s in SCHEDULE])
+    enqueue.set_defaults(func=cmd_jobs_enqueue)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m edxelera_gql", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -278,13 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(func=cmd_serve)
 
-    worker = sub.add_parser("worker", help="run background jobs (SAQ on REDIS_URL)")
-    worker.add_argument(
-        "--burst", action="store_true", help="run the queued jobs, then exit (no schedule)"
-    )
-    worker.add_argument("--metrics-port", type=int, help="serve this worker's /metrics there")
-    worker.add_argument("--metrics-host", default="127.0.0.1")
-    worker.set_defaults(func=cmd_worker)
+    _add_job_commands(sub)
 
     migrate = sub.add_parser("migrate", help="upgrade the database (or --downgrade REV, --check)")
     migrate.add_argument("--revision", default="head")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from contextlib import AsyncExitStack
 from typing import Any
 
@@ -92,6 +93,16 @@ def create_worker(
         shutdown=shutdown,
         **options,
     )
+
+
+async def enqueue_now(settings: Settings, job: str) -> bool:
+    """A scheduled job, queued to run now (``jobs enqueue``): the next free worker runs it."""
+    queue = create_queue(settings)
+    await queue.connect()
+    try:
+        return await SaqQueue(queue).enqueue(job, job_id=f"{job}:now:{uuid.uuid4().hex}")
+    finally:
+        await queue.disconnect()
 
 
 def run_worker(settings: Settings, *, burst: bool = False) -> int:

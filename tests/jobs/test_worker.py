@@ -194,3 +194,31 @@ async def test_the_worker_command_runs_queued_jobs_and_exits_in_burst_mode(
     assert "job videos_sync done" in done.stderr + done.stdout
     async with sessionmaker() as session:
         assert await session.scalar(select(VideoAsset.status)) == "failed"
+
+
+@needs_redis
+async def test_jobs_enqueue_runs_a_scheduled_job_now(
+    settings, sessionmaker, clock, monkeypatch, capsys, tmp_path
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        session.add(
+            VideoAsset(
+                s3_bucket="videos",
+                s3_key="nowhere.mp4",
+                cloud_front_path="/nowhere.mp4",
+                mime_type="video/mp4",
+                status="pending",
+            )
+        )
+    for name, value in {
+        "APP_ENV": "test",
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url,
+        "EDXELERA_VAR_DIR": str(tmp_path),
+    }.items():
+        monkeypatch.setenv(name, value)
+    assert await asyncio.to_thread(main, ["jobs", "enqueue", "videos_sync"]) == 0
+    assert "queued videos_sync" in capsys.readouterr().out
+    await _run_workers(settings, clock)
+    async with sessionmaker() as session:
+        assert await session.scalar(select(VideoAsset.status)) == "failed"
