@@ -239,7 +239,9 @@ class PaystackClient:
             reason = "http_5xx" if response.status_code >= 500 else "bad_answer"
             metrics.PAYSTACK_FAILURES.labels(operation, reason).inc()
             raise PaystackUnavailable(f"{method} {path}: HTTP {response.status_code}")
-        if response.status_code >= 400 and response.status_code != 404:
+        # A refusal (bad key, bad request) is a failure; "no such transaction" is an answer.
+        unknown = response.status_code == 404 or "not found" in _message(body, "").lower()
+        if response.status_code >= 400 and not unknown:
             metrics.PAYSTACK_FAILURES.labels(operation, "rejected").inc()
         return response.status_code, body
 
