@@ -24,6 +24,7 @@ class MeteredPool(AsyncAdaptedQueuePool):
     (every connection in use and the overflow spent): the sign the pool is too small."""
 
     def _do_get(self) -> ConnectionPoolEntry:
+        # QueuePool's own bookkeeping (the same test its _do_get makes before it waits).
         exhausted = self._max_overflow > -1 and self._overflow >= self._max_overflow
         if not (exhausted and self._pool.empty()):
             return super()._do_get()

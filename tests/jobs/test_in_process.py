@@ -7,15 +7,14 @@ import asyncio
 from sqlalchemy import select
 
 from edxelera_gql.catalog.models import VideoAsset
-from edxelera_gql.infra import metrics
 from edxelera_gql.jobs.in_process import InProcessScheduler
 from edxelera_gql.jobs.schedule import SCHEDULE
 from tests.support.jobs import inline_context
-from tests.support.metrics import Scrape
+from tests.support.metrics import scrape
 from tests.support.paystack import running_app
 
 
-async def test_the_scheduler_runs_videos_sync_on_its_own(app, sessionmaker) -> None:
+async def test_the_scheduler_runs_videos_sync_on_its_own(app, client, sessionmaker) -> None:
     async with sessionmaker() as session, session.begin():
         session.add(
             VideoAsset(
@@ -27,22 +26,22 @@ async def test_the_scheduler_runs_videos_sync_on_its_own(app, sessionmaker) -> N
             )
         )
 
-    def runs() -> float:
-        exposed = Scrape(metrics.exposition().decode())
+    async def runs() -> float:  # as Prometheus reads them, from /metrics
+        exposed = await scrape(client)
         return exposed.value("edxelera_job_runs_total", job="videos_sync", outcome="success")
 
-    before = runs()
+    before = await runs()
     scheduler = InProcessScheduler(inline_context(app), tick_seconds=0.01, first_run_seconds=0)
     scheduler.start()
     try:
         for _ in range(500):
-            if runs() > before:
+            if await runs() > before:
                 break
             await asyncio.sleep(0.01)
         await asyncio.sleep(0.1)  # ten more ticks: it must not run again so soon
     finally:
         await scheduler.stop()
-    assert runs() - before == 1  # once: the next run is five minutes away
+    assert await runs() - before == 1  # once: the next run is five minutes away
     async with sessionmaker() as session:
         status = await session.scalar(select(VideoAsset.status))
     assert status == "failed"  # no such object in storage: the sync ran without anyone asking
