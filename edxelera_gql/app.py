@@ -265,6 +265,7 @@ def create_app(
         lifespan=_lifespan(settings, sandbox, tracer),
     )
     app.state.settings = settings
+    app.state.tracer = tracer
     app.state.clock = clock
     app.state.paystack_sandbox = sandbox
     app.state.url_signer = url_signer

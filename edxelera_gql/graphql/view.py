@@ -101,7 +101,7 @@ def _context(request: Request, viewer: Viewer | None, deps: Dependencies | None)
         clock=state.clock,
         cache=state.cache,
         request_id=request.scope.get("state", {}).get("request_id", ""),
-        loaders=Loaders(state.sessionmaker),
+        loaders=Loaders(state.sessionmaker, tracer=state.tracer),
         tokens=state.token_codec,
         paystack=state.paystack,
         signer=state.url_signer,

@@ -124,6 +124,29 @@ async def test_an_outbound_paystack_call_is_a_client_span_of_its_request(
     assert outbound.parent.span_id == resolver.context.span_id  # the mutation made the call
 
 
+async def test_dataloader_batches_are_spans_with_their_statements(
+    client, app, sessionmaker, exporter
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        for slug in ("alpha", "beta", "gamma"):
+            await make_program(session, slug=slug, weeks=2)
+    exporter.clear()
+    query = "query Catalog { programs { nodes { slug courses { slug } weeks { number } } } }"
+    response = await client.post("/graphql", json={"query": query})
+    assert len(response.json()["data"]["programs"]["nodes"]) == 3
+    spans = exporter.get_finished_spans()
+    [request] = [s for s in spans if s.kind == SpanKind.SERVER]
+    batches = {s.name: s for s in spans if s.name.startswith("load ")}
+    # One batch per loader for the three programs, not one per program.
+    assert set(batches) == {"load courses_by_program", "load weeks_by_program"}
+    for batch in batches.values():
+        assert batch.attributes["edxelera.batch_size"] == 3
+        assert batch.context.trace_id == request.context.trace_id
+        inside = [s for s in spans if s.parent and s.parent.span_id == batch.context.span_id]
+        # One query per batch (SQLite's explicit BEGIN shows up too).
+        assert [s.name for s in inside if s.name != "BEGIN"] == ["SELECT"]
+
+
 async def test_tracing_is_off_without_an_endpoint(settings, clock, cache) -> None:
     from edxelera_gql.graphql.schema import RootFieldSpans, build_schema
     from edxelera_gql.infra.tracing import TracingMiddleware
