@@ -1,4 +1,4 @@
-"""Command line: serve, migrate, import-program, create-user, seed-demo, videos sync,
+"""Command line: serve, worker, migrate, import-program, create-user, seed-demo, videos sync,
 export-schema."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from edxelera_gql.clock import SystemClock
 from edxelera_gql.db import migrations
 from edxelera_gql.db.engine import create_engine, create_sessionmaker
+from edxelera_gql.infra import metrics
 from edxelera_gql.infra.cache import create_cache
 from edxelera_gql.infra.storage import create_storage
 from edxelera_gql.settings import Settings, SettingsError
@@ -67,6 +68,8 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     else:
         # Each worker builds its app from the environment; the port-derived URL goes with it.
         os.environ["PUBLIC_BASE_URL"] = settings.public_base_url
+        # Metrics of all workers add up on any worker's /metrics (a directory they share).
+        metrics.prepare_multiprocess_dir(Path(settings.var_dir) / "prometheus")
         uvicorn.run("edxelera_gql.app:create_served_app", factory=True, workers=workers, **common)
     return 0
 
@@ -218,6 +221,38 @@ def cmd_videos_sync(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    """The background job worker (SAQ on REDIS_URL): scheduled and on-demand jobs."""
+    if not settings.redis_url:
+        print(
+            "worker needs REDIS_URL (the job queue lives in Redis). Without Redis, `serve` "
+            "runs the schedule itself in development.",
+            file=sys.stderr,
+        )
+        return 2
+    from edxelera_gql.infra.logging import configure_logging
+    from edxelera_gql.jobs.worker import run_worker
+
+    configure_logging(settings.log_level, settings.log_format)
+    if args.metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        # Its own /metrics, for hosts where it shares no PROMETHEUS_MULTIPROC_DIR with `serve`.
+        start_http_server(args.metrics_port, addr=args.metrics_host)
+    return run_worker(settings, burst=args.burst)
+
+
+def cmd_jobs_enqueue(settings: Settings, args: argparse.Namespace) -> int:
+    if not settings.redis_url:
+        print("jobs enqueue needs REDIS_URL (the job queue lives in Redis).", file=sys.stderr)
+        return 2
+    from edxelera_gql.jobs.worker import enqueue_now
+
+    asyncio.run(enqueue_now(settings, args.job))
+    print(f"queued {args.job}: a running worker picks it up")
+    return 0
+
+
 def cmd_export_schema(_settings: Settings | None, args: argparse.Namespace) -> int:
     from edxelera_gql.graphql.schema import schema_sdl
 
@@ -238,6 +273,25 @@ def cmd_export_schema(_settings: Settings | None, args: argparse.Namespace) -> i
     return 0
 
 
+def _add_job_commands(sub: Any) -> None:
+    """``worker`` and ``jobs enqueue``."""
+    worker = sub.add_parser("worker", help="run background jobs (SAQ on REDIS_URL)")
+    worker.add_argument(
+        "--burst", action="store_true", help="run the queued jobs, then exit (no schedule)"
+    )
+    worker.add_argument("--metrics-port", type=int, help="serve this worker's /metrics there")
+    worker.add_argument("--metrics-host", default="127.0.0.1")
+    worker.set_defaults(func=cmd_worker)
+
+    from edxelera_gql.jobs.schedule import SCHEDULE
+
+    jobs = sub.add_parser("jobs", help="background jobs")
+    jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True)
+    enqueue = jobs_sub.add_parser("enqueue", help="queue a scheduled job to run now")
+    enqueue.add_argument("job", choices=[s.job for s in SCHEDULE])
+    enqueue.set_defaults(func=cmd_jobs_enqueue)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m edxelera_gql", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -253,6 +307,8 @@ def build_parser() -> argparse.ArgumentParser:
         "one in development); more than one needs REDIS_URL",
     )
     serve.set_defaults(func=cmd_serve)
+
+    _add_job_commands(sub)
 
     migrate = sub.add_parser("migrate", help="upgrade the database (or --downgrade REV, --check)")
     migrate.add_argument("--revision", default="head")

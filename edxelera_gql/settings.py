@@ -101,6 +101,10 @@ class Settings:
     webhook_verify_deadline_seconds: float = 4.0
     # Local state for the embedded defaults (SQLite file, local storage, generated keys).
     var_dir: str = "var"
+    # Bearer token of /metrics; unset: open outside production, not served in production.
+    metrics_token: str | None = None
+    # OTLP/HTTP collector of traces (the SDK reads the other OTEL_* variables); unset: none.
+    otel_exporter_otlp_endpoint: str | None = None
 
     @property
     def is_production(self) -> bool:
@@ -227,6 +231,8 @@ class Settings:
             log_format=log_format.lower(),
             webhook_verify_deadline_seconds=float(integer("WEBHOOK_VERIFY_DEADLINE_SECONDS", 4)),
             var_dir=var_dir,
+            metrics_token=text("METRICS_TOKEN"),
+            otel_exporter_otlp_endpoint=text("OTEL_EXPORTER_OTLP_ENDPOINT"),
         )
         if problems:
             raise SettingsError("invalid configuration: " + "; ".join(problems))
@@ -314,6 +320,8 @@ class Settings:
             problems.append(
                 "GRAPHQL_PERSISTED_QUERIES_ONLY needs GRAPHQL_PERSISTED_QUERIES_PATH (the manifest)"
             )
+        if self.metrics_token is not None and len(self.metrics_token) < 24:
+            problems.append("METRICS_TOKEN must be at least 24 characters")
         if "*" in self.cors_allow_origins:
             problems.append("CORS_ALLOW_ORIGINS must list origins, not '*'")
         if self.certificate_logo_path and not Path(self.certificate_logo_path).is_file():

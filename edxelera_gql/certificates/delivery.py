@@ -20,7 +20,7 @@ from edxelera_gql.certificates.pdf import CertificateContent, render_certificate
 from edxelera_gql.certificates.read_models import CertificateDetails
 from edxelera_gql.db.unit_of_work import UnitOfWork
 from edxelera_gql.errors import Code, DomainError
-from edxelera_gql.infra import singleflight
+from edxelera_gql.infra import metrics, singleflight
 from edxelera_gql.infra.cache import Cache
 from edxelera_gql.infra.cloudfront import SignedUrl, UrlSigner
 from edxelera_gql.infra.storage import Storage, StorageUnavailable
@@ -134,6 +134,7 @@ async def _render_and_store(
             .where(Certificate.id == certificate.id)
             .values(file_bucket=bucket, file_key=key, cloud_front_path=path)
         )
+    metrics.CERTIFICATES_RENDERED.inc()
     return path
 
 

@@ -20,6 +20,7 @@ from edxelera_gql.certificates.enums import CertificateStatus, CertificateType
 from edxelera_gql.certificates.models import Certificate
 from edxelera_gql.certificates.numbers import new_certificate_number
 from edxelera_gql.certificates.read_models import CertificateFacts
+from edxelera_gql.infra import metrics
 
 # A fresh 60-bit number colliding even once is astronomically unlikely; three tries is plenty.
 NUMBER_ATTEMPTS = 3
@@ -90,6 +91,7 @@ async def issue_once(
             if await _scope_taken(session, scope_key):
                 return None
             continue  # the number collided: draw another
+        metrics.CERTIFICATES_ISSUED.labels(kind.value).inc()
         return certificate
     raise RuntimeError("could not draw a unique certificate number")
 

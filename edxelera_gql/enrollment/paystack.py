@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,6 +23,9 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+
+from edxelera_gql.infra import metrics
+from edxelera_gql.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -191,14 +195,26 @@ class PaystackClient:
         self._verify_attempts = max(1, verify_attempts)
         self._backoff = retry_backoff_seconds
 
+    @classmethod
+    def for_settings(cls, http: httpx.AsyncClient, settings: Settings) -> PaystackClient:
+        """The client the web app and the job worker both use."""
+        return cls(
+            http,
+            base_url=settings.effective_paystack_base_url(),
+            secret_key=settings.effective_paystack_secret_key(),
+            timeout_seconds=settings.paystack_timeout_seconds,
+        )
+
     @property
     def secret_key(self) -> str:
         return self._secret_key
 
     async def _call(
-        self, method: str, path: str, payload: Mapping[str, Any] | None = None
+        self, operation: str, method: str, path: str, payload: Mapping[str, Any] | None = None
     ) -> tuple[int, Any]:
+        """``operation`` (initialize, verify, refund) labels the latency and failure series."""
         headers = {"Authorization": f"Bearer {self._secret_key}", "Accept": "application/json"}
+        started = time.perf_counter()
         try:
             # The whole call (connect, send, read) is bounded, not each phase on its own.
             async with asyncio.timeout(self.timeout_seconds):
@@ -210,13 +226,23 @@ class PaystackClient:
                     timeout=self.timeout_seconds,
                 )
         except (TimeoutError, httpx.HTTPError) as exc:
+            timeout = isinstance(exc, TimeoutError | httpx.TimeoutException)
+            metrics.PAYSTACK_FAILURES.labels(operation, "timeout" if timeout else "network").inc()
             raise PaystackUnavailable(f"{method} {path}: {type(exc).__name__}") from exc
+        finally:
+            metrics.PAYSTACK_SECONDS.labels(operation).observe(time.perf_counter() - started)
         try:
             body = response.json()
         except ValueError:
             body = None
         if response.status_code >= 500 or body is None:
+            reason = "http_5xx" if response.status_code >= 500 else "bad_answer"
+            metrics.PAYSTACK_FAILURES.labels(operation, reason).inc()
             raise PaystackUnavailable(f"{method} {path}: HTTP {response.status_code}")
+        # A refusal (bad key, bad request) is a failure; "no such transaction" is an answer.
+        unknown = response.status_code == 404 or "not found" in _message(body, "").lower()
+        if response.status_code >= 400 and not unknown:
+            metrics.PAYSTACK_FAILURES.labels(operation, "rejected").inc()
         return response.status_code, body
 
     async def initialize(
@@ -231,6 +257,7 @@ class PaystackClient:
     ) -> InitializedTransaction:
         """POST /transaction/initialize; never retried (a retry could open a second payment)."""
         status, body = await self._call(
+            "initialize",
             "POST",
             "/transaction/initialize",
             {
@@ -267,7 +294,7 @@ class PaystackClient:
             if attempt:
                 await asyncio.sleep(self._backoff * attempt)
             try:
-                status, body = await self._call("GET", path)
+                status, body = await self._call("verify", "GET", path)
             except PaystackUnavailable as exc:
                 last = exc
                 log.warning(
@@ -290,7 +317,7 @@ class PaystackClient:
         payload: dict[str, Any] = {"transaction": reference}
         if amount_minor is not None:
             payload["amount"] = amount_minor
-        status, body = await self._call("POST", "/refund", payload)
+        status, body = await self._call("refund", "POST", "/refund", payload)
         if status != 200:
             raise PaystackRejected(_message(body, "refund refused"), status)
         data = body.get("data") if isinstance(body, dict) else None

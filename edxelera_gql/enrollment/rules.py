@@ -213,3 +213,32 @@ def dedupe_key(event: str, data: dict[str, object], body_digest: str) -> str:
         if isinstance(reference, str) and reference:
             return f"{event}:{reference[:150]}:{str(status)[:30]}"
     return f"{event}:sha256:{body_digest}"
+
+
+# -- reconciliation ------------------------------------------------------------------------------
+
+# A payment still pending this long after checkout is asked about (a webhook usually comes in
+# seconds), then again at each later step, until the last: Paystack's checkout links are not
+# honoured that long, so no verdict can change after it.
+RECONCILE_STEPS = (
+    timedelta(minutes=15), timedelta(minutes=30), timedelta(hours=1), timedelta(hours=2),
+    timedelta(hours=4), timedelta(hours=8), timedelta(hours=24), timedelta(hours=48),
+)  # fmt: skip
+RECONCILE_WINDOW = RECONCILE_STEPS[-1]
+# The last check stays due this long after the window closes, so a scan missed then (a deploy,
+# a worker restart) still makes it.
+RECONCILE_GRACE = timedelta(hours=1)
+# Statuses a later answer from Paystack may still turn into a success.
+PENDING_PAYMENT_STATUSES = frozenset(
+    {PaymentStatus.INITIALIZED, PaymentStatus.ABANDONED, PaymentStatus.FAILED}
+)
+
+
+def reconcile_step(created_at: datetime, now: datetime) -> int | None:
+    """Which check is due for a payment opened at ``created_at``: the index of the last step
+    its age has reached (each index is asked about once), or None before the first step and
+    once the window has closed."""
+    age = now - created_at
+    if age < RECONCILE_STEPS[0] or age > RECONCILE_WINDOW + RECONCILE_GRACE:
+        return None
+    return max(i for i, step in enumerate(RECONCILE_STEPS) if age >= step)

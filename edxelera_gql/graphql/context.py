@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
 from aiodataloader import DataLoader
+from opentelemetry.trace import Tracer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import Response
@@ -34,18 +36,30 @@ class Loaders:
     ``AsyncSession`` must never be shared between tasks.
     """
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, sessionmaker: async_sessionmaker[AsyncSession], *, tracer: Tracer | None = None
+    ) -> None:
         self._sessionmaker = sessionmaker
         self._loaders: dict[BatchFn, DataLoader] = {}
+        self._tracer = tracer  # while tracing: a span per batch, the nested fields' I/O
 
     def __call__(self, batch: BatchFn) -> DataLoader:
         loader = self._loaders.get(batch)
         if loader is None:
             sessionmaker = self._sessionmaker
+            tracer = self._tracer
 
             async def load_batch(keys: list[Any]) -> list[Any]:
-                async with sessionmaker() as session:
-                    return list(await batch(session, keys))
+                span = (
+                    tracer.start_as_current_span(
+                        f"load {batch.__name__}", attributes={"edxelera.batch_size": len(keys)}
+                    )
+                    if tracer is not None
+                    else nullcontext()
+                )
+                with span:
+                    async with sessionmaker() as session:
+                        return list(await batch(session, keys))
 
             loader = DataLoader(load_batch)
             self._loaders[batch] = loader

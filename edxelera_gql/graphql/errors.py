@@ -19,6 +19,7 @@ from strawberry.types import Info
 
 from edxelera_gql.errors import Code, DomainError
 from edxelera_gql.graphql.enums import ErrorCode
+from edxelera_gql.infra import metrics
 
 log = logging.getLogger("edxelera_gql.graphql")
 
@@ -86,6 +87,7 @@ class ReportUserErrors(FieldExtension):
         try:
             return await next_(source, info, **kwargs)
         except DomainError as error:
+            metrics.count_errors([e.code.value for e in error.all()], "payload")
             from_error = getattr(self.payload, "from_error", None)
             if from_error is not None:
                 return from_error(error)

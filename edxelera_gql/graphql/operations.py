@@ -44,6 +44,7 @@ class RequestError(Exception):
 class Operation:
     type: OperationType
     root_fields: frozenset[str] | None  # None: fragments at the root, not known without them
+    name: str | None = None  # the operation's own name (metrics and traces label by it)
 
     @property
     def token_free(self) -> bool:
@@ -88,4 +89,5 @@ def select_operation(document: DocumentNode, operation_name: str | None) -> Oper
     selections = chosen.selection_set.selections
     fields = [s.name.value for s in selections if isinstance(s, FieldNode)]
     known = frozenset(fields) if len(fields) == len(selections) else None
-    return Operation(type=chosen.operation, root_fields=known)
+    name = chosen.name.value if chosen.name is not None else None
+    return Operation(type=chosen.operation, root_fields=known, name=name)

@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from opentelemetry.trace import Tracer
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -36,6 +37,7 @@ from edxelera_gql.graphql.limits import cost_limit_rule
 from edxelera_gql.graphql.node import NodeQuery
 from edxelera_gql.graphql.nodes import MODULES as _NODE_RESOLVERS  # noqa: F401 (registers)
 from edxelera_gql.graphql.scalars import DateTimeScalar
+from edxelera_gql.infra import tracing
 from edxelera_gql.settings import Settings
 
 
@@ -90,7 +92,25 @@ def _per_request(extension: type[SchemaExtension], **kwargs: Any) -> type[Schema
     return type(extension.__name__, (extension,), {"__init__": __init__})
 
 
-def build_schema(settings: Settings | None = None) -> EdxSchema:
+class RootFieldSpans(SchemaExtension):
+    """With tracing on: a span per root field, the resolvers that do the I/O (nested fields
+    read what they loaded, or batch through DataLoaders, whose SQL has its own spans)."""
+
+    def __init__(self, *, tracer: Tracer) -> None:
+        self.tracer = tracer
+
+    def resolve(self, _next: Any, root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
+        if info.path.prev is not None:
+            return _next(root, info, *args, **kwargs)
+        return tracing.in_span(
+            self.tracer,
+            f"resolve {info.field_name}",
+            lambda: _next(root, info, *args, **kwargs),
+            {"graphql.field.name": info.field_name},
+        )
+
+
+def build_schema(settings: Settings | None = None, *, tracer: Tracer | None = None) -> EdxSchema:
     settings = settings or Settings()
     # The limit rules are built once: the validation cache is keyed by the rule classes, and
     # rebuilding them per request (as the limiter extensions do) would defeat it.
@@ -109,6 +129,8 @@ def build_schema(settings: Settings | None = None) -> EdxSchema:
     ]
     if settings.is_production:
         extensions.append(DisableIntrospection)
+    if tracer is not None:  # only then: a resolve hook wraps every field of every request
+        extensions.append(_per_request(RootFieldSpans, tracer=tracer))
     return EdxSchema(
         query=Query,
         mutation=Mutation,

@@ -8,6 +8,7 @@ field runs, so it is never silently anonymous.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from graphql import GraphQLError
@@ -36,9 +37,13 @@ from edxelera_gql.graphql.transport import (
     read_params,
     refusal_response,
 )
+from edxelera_gql.infra import metrics, tracing
 from edxelera_gql.infra.versions import Dependencies
 
 log = logging.getLogger(__name__)
+
+# Where ``_run`` leaves the operation's name and type for the latency histogram.
+OPERATION_KEY = "edx.operation"
 
 
 def _token_refused(code: Code, message: str, description: str) -> RequestError:
@@ -102,7 +107,7 @@ def _context(request: Request, viewer: Viewer | None, deps: Dependencies | None)
         clock=state.clock,
         cache=state.cache,
         request_id=request.scope.get("state", {}).get("request_id", ""),
-        loaders=Loaders(state.sessionmaker),
+        loaders=Loaders(state.sessionmaker, tracer=state.tracer),
         tokens=state.token_codec,
         paystack=state.paystack,
         signer=state.url_signer,
@@ -132,13 +137,23 @@ class GraphQLEndpoint:
     async def handle(self, request: Request) -> Response:
         if _wants_ide(request) and self.ide_html is not None:
             return HTMLResponse(self.ide_html, headers=PAGE_HEADERS)
+        started = time.perf_counter()
+        try:
+            return await self._negotiated(request)
+        finally:
+            name, kind = request.scope.get(OPERATION_KEY, (None, "unknown"))
+            metrics.observe_graphql(name, kind, time.perf_counter() - started)
+
+    async def _negotiated(self, request: Request) -> Response:
         try:
             media = negotiate(request.headers.get("accept"))
         except RequestError as refused:
+            metrics.count_errors([refused.code.value], "request")
             return refusal_response(refused, "application/json")
         try:
             return await self._run(request, media)
         except RequestError as refused:
+            metrics.count_errors([refused.code.value], "request")
             return refusal_response(refused, media)
 
     async def _run(self, request: Request, media: str) -> Response:
@@ -154,6 +169,8 @@ class GraphQLEndpoint:
                 request, media, ExecutionResult(data=None, errors=[parse_error]), get=False
             )
         operation = select_operation(document, params.operation_name)
+        request.scope[OPERATION_KEY] = (operation.name, operation.type.value)
+        tracing.name_operation(operation.name, operation.type.value)
         is_get = request.method == "GET"
         if is_get and operation.type != DocumentOperation.QUERY:
             raise RequestError(
@@ -220,6 +237,10 @@ class GraphQLEndpoint:
                 result.errors,
                 mask=settings.is_production,
                 request_id=request.scope.get("state", {}).get("request_id"),
+            )
+            metrics.count_errors(
+                [str((e.extensions or {}).get("code", "UNKNOWN")) for e in result.errors],
+                "top_level",
             )
         body: dict[str, Any] = dict(process_result(result))
         # Nothing ran (parse, validation, variables): a request error has no `data` at all.

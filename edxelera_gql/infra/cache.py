@@ -19,6 +19,7 @@ from typing import Protocol, TypeVar
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
+from edxelera_gql.infra import metrics
 from edxelera_gql.infra.circuit import CircuitBreaker
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,7 @@ class MemoryCache:
 
     async def get(self, key: str) -> bytes | None:
         entry = self._live(key)
+        metrics.cache_lookup(key, entry is not None)
         return entry[0] if entry else None
 
     async def get_many(self, *keys: str) -> list[bytes | None] | None:
@@ -218,7 +220,7 @@ class RedisCache:
         self._incr = self._client.register_script(_INCR)
         self._watched = self._client.register_script(_WATCHED)
         self._last_warning = 0.0
-        self.breaker = breaker or CircuitBreaker()
+        self.breaker = breaker or CircuitBreaker(on_change=metrics.circuit_changed)
         # Bounded by count: whole answers are tens of KB, so this stays well under 100 MB.
         self.local = MemoryCache(max_entries=LOCAL_ENTRIES)
 
@@ -251,6 +253,7 @@ class RedisCache:
 
     async def get(self, key: str) -> bytes | None:
         value = await self._run("get", lambda: self._client.get(key))
+        metrics.cache_lookup(key, not (value is SKIPPED or value is None))
         if value is SKIPPED or value is None:
             return None
         # The client is made without decode_responses: values come back as bytes.
@@ -261,7 +264,11 @@ class RedisCache:
             return []
         values = await self._run("mget", lambda: self._client.mget(keys))
         if isinstance(values, _Skipped):
+            for key in keys:
+                metrics.cache_lookup(key, False)
             return None
+        for key, value in zip(keys, values, strict=False):
+            metrics.cache_lookup(key, value is not None)
         return [v if v is None or isinstance(v, bytes) else str(v).encode() for v in values]
 
     async def get_watched(self, *keys: str) -> Watched | None:
@@ -269,10 +276,14 @@ class RedisCache:
             return [], []
         found = await self._run("watched", lambda: self._watched(keys=list(keys)))
         if isinstance(found, _Skipped):
+            for key in keys:
+                metrics.cache_lookup(key, False)
             return None
         values, current = found
         # A Lua table stops at its first nil: pad what Redis left out (missing keys).
         values = list(values) + [None] * (len(keys) - len(values))
+        for key, value in zip(keys, values, strict=True):
+            metrics.cache_lookup(key, value is not None)
         return [_as_bytes(v) if v is not None else None for v in values], [
             _as_bytes(v) if v is not None else None for v in current
         ]

@@ -26,7 +26,10 @@ class CircuitBreaker:
         failures_to_open: int = 3,
         open_seconds: float = 5.0,
         monotonic: Callable[[], float] = time.monotonic,
+        on_change: Callable[[bool], None] | None = None,
     ) -> None:
+        # Told True when the circuit opens and False when it closes again (the metrics gauge).
+        self._on_change = on_change
         self._threshold = failures_to_open
         self._open_seconds = open_seconds
         self._monotonic = monotonic
@@ -53,12 +56,18 @@ class CircuitBreaker:
         return False
 
     def succeeded(self) -> None:
+        was_open = self._opened_at is not None
         self._failures = 0
         self._opened_at = None
         self._probing = False
+        if was_open and self._on_change is not None:
+            self._on_change(False)
 
     def failed(self) -> None:
         self._probing = False
         self._failures += 1
         if self._opened_at is not None or self._failures >= self._threshold:
+            was_open = self._opened_at is not None
             self._opened_at = self._monotonic()
+            if not was_open and self._on_change is not None:
+                self._on_change(True)

@@ -10,6 +10,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from edxelera_gql.infra import metrics
 from edxelera_gql.infra.logging import request_id_var
 
 access_log = logging.getLogger("edxelera_gql.access")
@@ -45,6 +46,8 @@ class RequestIdMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            elapsed = time.perf_counter() - started
+            metrics.observe_http(scope["path"], status, elapsed)
             access_log.info(
                 "%s %s %s",
                 scope["method"],
@@ -54,7 +57,7 @@ class RequestIdMiddleware:
                     "method": scope["method"],
                     "path": scope["path"],
                     "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "duration_ms": round(elapsed * 1000, 2),
                 },
             )
             request_id_var.reset(token)

@@ -15,12 +15,28 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from edxelera_gql.enrollment.paystack import SIGNATURE_HEADER, signature_matches
 from edxelera_gql.enrollment.webhook import process_webhook
+from edxelera_gql.infra import metrics
 
 log = logging.getLogger(__name__)
 
 
 def _answer(status_code: int, message: str, **extra: str) -> JSONResponse:
+    if status_code in (400, 401, 413):
+        metrics.WEBHOOKS.labels("refused").inc()
     return JSONResponse({"message": message, **extra}, status_code=status_code)
+
+
+def outcome_label(outcome: str, retry: bool) -> str:
+    """The few outcomes an operator alerts on; the service's own are finer (the status)."""
+    if retry:
+        return "retry_503"
+    if outcome in ("duplicate", "ignored"):
+        return outcome
+    if outcome.startswith("unknown"):
+        return "unknown"
+    if outcome.startswith("unchanged"):
+        return "unchanged"
+    return "applied"
 
 
 async def paystack_webhook(request: Request) -> Response:
@@ -53,6 +69,7 @@ async def paystack_webhook(request: Request) -> Response:
         deadline_seconds=state.settings.webhook_verify_deadline_seconds,
     )
     log.info("paystack webhook %s: %s", event, outcome.outcome, extra={"event": event})
+    metrics.WEBHOOKS.labels(outcome_label(outcome.outcome, outcome.retry)).inc()
     if outcome.retry:
         return _answer(503, "Payment provider unavailable; deliver again.", outcome=outcome.outcome)
     return _answer(200, "ok", outcome=outcome.outcome)
