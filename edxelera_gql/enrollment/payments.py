@@ -109,7 +109,12 @@ async def _apply_decision(
         _log_mismatch(tx, verification)
     if decision.grant or decision.revoke:
         enrollment = await rows.lock_enrollment(
-            uow.session, user_id=tx.user_id, cohort_id=tx.cohort_id, source=rows.PAYSTACK, now=now
+            uow.session,
+            user_id=tx.user_id,
+            cohort_id=tx.cohort_id,
+            source=rows.PAYSTACK,
+            now=now,
+            likely_exists=True,  # the checkout made it; the unit of work is READ COMMITTED
         )
         if decision.grant:
             rows.activate(enrollment, source=rows.PAYSTACK, reference=tx.reference, now=now)
@@ -135,7 +140,8 @@ async def apply_verification(
     fails on the dedupe key and is reported as a duplicate.
     """
     try:
-        async with UnitOfWork(sessionmaker) as uow:
+        # READ COMMITTED: see rows.lock_enrollment(likely_exists=True).
+        async with UnitOfWork(sessionmaker, read_committed=True) as uow:
             tx = await rows.lock_transaction(uow.session, verification.reference)
             if tx is None:
                 if record is not None:

@@ -92,18 +92,32 @@ async def upsert_enrollment(
 
 
 async def lock_enrollment(
-    session: AsyncSession, *, user_id: int, cohort_id: int, source: str, now: datetime
+    session: AsyncSession,
+    *,
+    user_id: int,
+    cohort_id: int,
+    source: str,
+    now: datetime,
+    likely_exists: bool = False,
 ) -> Enrollment:
-    """The viewer's enrollment row, created if missing, locked until the transaction ends."""
+    """The viewer's enrollment row, created if missing, locked until the transaction ends.
+
+    ``likely_exists`` (a payment's verdict: its checkout created the row) locks it with one
+    statement and creates it only when missing. Only in a READ COMMITTED transaction: there a
+    locking read of a missing row takes no gap lock, so two such transactions cannot deadlock
+    on the insert that follows."""
+    lock = (
+        select(Enrollment)
+        .where(Enrollment.user_id == user_id, Enrollment.cohort_id == cohort_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if likely_exists:
+        found = (await session.scalars(lock)).one_or_none()
+        if found is not None:
+            return found
     await upsert_enrollment(session, user_id=user_id, cohort_id=cohort_id, source=source, now=now)
-    return (
-        await session.scalars(
-            select(Enrollment)
-            .where(Enrollment.user_id == user_id, Enrollment.cohort_id == cohort_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    ).one()
+    return (await session.scalars(lock)).one()
 
 
 def activate(enrollment: Enrollment, *, source: str, reference: str | None, now: datetime) -> None:

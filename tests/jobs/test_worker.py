@@ -102,7 +102,9 @@ async def test_two_workers_reconcile_a_paid_learner_once_and_metrics_move(
     after = await scrape(client)
     runs = "edxelera_job_runs_total"
     assert _moved(before, after, runs, job="reconcile_payments", outcome="success") == 2
-    assert _moved(before, after, runs, job="reconcile_payment", outcome="success") == 1
+    # At least this check; the worker's own scan may check the same payment too (the payment is
+    # pending long enough), which applies nothing twice: one enrollment, asserted above.
+    assert _moved(before, after, runs, job="reconcile_payment", outcome="success") >= 1
     assert _moved(before, after, "edxelera_payments_reconciled_total", outcome="success") == 1
 
 
@@ -118,8 +120,7 @@ async def test_a_check_paystack_cannot_answer_is_retried_with_backoff(
     assert await _enqueue(
         worker_settings, "reconcile_payment", job_id="check", retry_delay=0.2, reference=reference
     )
-    # Long enough that a loaded CI machine still sees the retry come due before the burst ends.
-    running = asyncio.create_task(_run_workers(worker_settings, clock, dequeue_timeout=6))
+    running = asyncio.create_task(_run_workers(worker_settings, clock, dequeue_timeout=3))
     for _ in range(200):  # the first try failed: both verify attempts answered 500
         if paystack.calls["verify"] >= 2:
             break
@@ -131,7 +132,9 @@ async def test_a_check_paystack_cannot_answer_is_retried_with_backoff(
     after = await scrape(client)
     runs = "edxelera_job_runs_total"
     assert _moved(before, after, runs, job="reconcile_payment", outcome="retry") >= 1
-    assert _moved(before, after, runs, job="reconcile_payment", outcome="success") == 1
+    # At least this check; the worker's own scan may check the same payment too (the payment is
+    # pending long enough), which applies nothing twice: one enrollment, asserted above.
+    assert _moved(before, after, runs, job="reconcile_payment", outcome="success") >= 1
     assert _moved(before, after, runs, job="reconcile_payment", outcome="failure") == 0
 
 

@@ -442,9 +442,9 @@ async def test_statement_budgets_of_init_and_verify(gql, app, sessionmaker, pays
     paystack.complete(started["reference"])
     with count_statements(app.state.engine) as verify:
         await gql(VERIFY, {"r": started["reference"]}, **account.headers)
-    # lookup, lock transaction, enrollment upsert and lock, 2 updates, the viewer's cache
-    # version, billing (program known)
-    assert verify.count == 8, str(verify)
+    # lookup, lock transaction, lock the enrollment its checkout made, the viewer's cache
+    # version, 2 updates, billing (program known)
+    assert verify.count == 7, str(verify)
     with count_statements(app.state.engine) as again:
         await gql(VERIFY, {"r": started["reference"]}, **account.headers)
     # Already final: the lookup; the billing answer comes from the cache; no Paystack call.
