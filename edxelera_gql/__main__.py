@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from edxelera_gql.clock import SystemClock
 from edxelera_gql.db import migrations
 from edxelera_gql.db.engine import create_engine, create_sessionmaker
-from edxelera_gql.infra import metrics
+from edxelera_gql.infra import listeners, metrics
 from edxelera_gql.infra.cache import create_cache
 from edxelera_gql.infra.storage import create_storage
 from edxelera_gql.settings import Settings, SettingsError
@@ -70,8 +70,27 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         os.environ["PUBLIC_BASE_URL"] = settings.public_base_url
         # Metrics of all workers add up on any worker's /metrics (a directory they share).
         metrics.prepare_multiprocess_dir(Path(settings.var_dir) / "prometheus")
-        uvicorn.run("edxelera_gql.app:create_served_app", factory=True, workers=workers, **common)
+        _serve_workers(workers, common)
     return 0
+
+
+def _serve_workers(workers: int, common: dict[str, Any]) -> None:
+    """uvicorn's supervisor (restarts, health checks, signals), each worker on a listening
+    socket of its own (``infra.listeners``) so connections spread across them."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config(
+        "edxelera_gql.app:create_served_app", factory=True, workers=workers, **common
+    )
+    if not listeners.supported():
+        uvicorn.run(config.app, factory=True, workers=workers, **common)
+        return
+    placeholder = listeners.PerWorker(common["host"], common["port"])
+    try:
+        Multiprocess(config, sockets=[placeholder]).run()  # type: ignore[list-item]
+    finally:
+        placeholder.close()
 
 
 def _workers(settings: Settings, asked: int | None) -> int:
