@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 _LINE = re.compile(r":\d+\)$")
@@ -57,17 +58,20 @@ def _frames(stack: str) -> list[str]:
     return [_LINE.sub(")", f).replace(str(Path.cwd()) + "/", "") for f in frames]
 
 
+def _samples(out: Path) -> Iterator[tuple[list[str], int]]:
+    """(frames, count) for each stack py-spy wrote."""
+    for line in out.read_text(errors="replace").splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if count_text.isdigit():
+            yield _frames(stack), int(count_text)
+
+
 def top_entries(out: Path, n: int = 12) -> tuple[int, list[tuple[str, float, float]]]:
     """(samples, [(function, self %, inclusive %)]) by self time, most first."""
     own: Counter[str] = Counter()
     inclusive: Counter[str] = Counter()
     total = 0
-    for line in out.read_text(errors="replace").splitlines():
-        stack, _, count_text = line.rpartition(" ")
-        if not count_text.isdigit():
-            continue
-        count = int(count_text)
-        frames = _frames(stack)
+    for frames, count in _samples(out):
         if not frames:
             continue
         total += count
@@ -84,12 +88,8 @@ def hottest_inclusive(out: Path, prefix: str, n: int = 12) -> list[tuple[str, fl
     """Inclusive share of the functions whose file starts with ``prefix`` (our own code)."""
     inclusive: Counter[str] = Counter()
     total = 0
-    for line in out.read_text(errors="replace").splitlines():
-        stack, _, count_text = line.rpartition(" ")
-        if not count_text.isdigit():
-            continue
-        count = int(count_text)
+    for frames, count in _samples(out):
         total += count
-        for frame in {f for f in _frames(stack) if f"({prefix}" in f}:
+        for frame in {f for f in frames if f"({prefix}" in f}:
             inclusive[frame] += count
     return [(f, 100 * c / max(total, 1)) for f, c in inclusive.most_common(n)]
