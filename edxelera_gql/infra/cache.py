@@ -170,6 +170,7 @@ _INCR = (
 
 # GETs every key; the last is a watched entry: its first line's JSON names in "k" the keys whose
 # current values come back too, so an entry and the versions it depends on cost one round trip.
+# It reads keys it was not given in KEYS: right on one Redis (or a replica set), not on Cluster.
 _WATCHED = """
 local out = {}
 for i = 1, #KEYS do out[i] = redis.call('get', KEYS[i]) end
