@@ -24,6 +24,8 @@ SAFE_PRODUCTION = {
     "CLOUDFRONT_KEY_PAIR_ID": "K2JCJMDEHXQW5F",
     "CLOUDFRONT_PRIVATE_KEY_PATH": "/run/secrets/cloudfront.pem",
     "CORS_ALLOW_ORIGINS": "https://edxelera.example",
+    "SMTP_HOST": "smtp.edxelera.example",
+    "MAIL_FROM": "EdXelera <no-reply@edxelera.example>",
 }
 
 
@@ -120,6 +122,7 @@ def test_env_example_lists_every_configuration_variable() -> None:
         re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M)
     )
     source = (ROOT / "edxelera_gql" / "settings.py").read_text()
+    source += (ROOT / "edxelera_gql" / "mail_settings.py").read_text()
     read = set(re.findall(r'(?:text|integer)\("([A-Z][A-Z0-9_]+)"', source))
     assert read, "settings.py reads no variables?"
     assert read <= documented, f"undocumented: {sorted(read - documented)}"
