@@ -15,6 +15,8 @@ from typing import Any
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 log = logging.getLogger(__name__)
+# aiosmtpd logs every SMTP command at INFO; the one line per message below is enough.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 _servers: dict[int, tuple[asyncio.AbstractServer, int]] = {}  # per event loop
 

@@ -39,7 +39,7 @@ _SUBJECT = {
     NotificationKind.ENROLLMENT_CONFIRMED: "You're enrolled in $program",
     NotificationKind.WEEK_RELEASED: "$program: week $week is open",
     NotificationKind.ASSIGNMENT_DUE: "$program: “$assignment” is due tomorrow",
-    NotificationKind.CERTIFICATE_ISSUED: "Your certificate for $program",
+    NotificationKind.CERTIFICATE_ISSUED: "Your $certificate_type certificate for $program",
 }
 _BODY = {
     NotificationKind.ENROLLMENT_CONFIRMED: (
