@@ -69,6 +69,8 @@ async def notifications_send(jc: JobContext) -> str:
     settings = jc.settings
     mailer = Mailer(settings.smtp, var_dir=settings.var_dir)
     total = sender.SendReport()
+    # Well within the job's timeout; what is left waits for the next minute's run.
+    stop_at = time.monotonic() + 240
     while True:
         report = await sender.send_pending(
             jc.sessionmaker, mailer=mailer, public_base_url=settings.public_base_url,
@@ -76,7 +78,8 @@ async def notifications_send(jc: JobContext) -> str:
         )  # fmt: skip
         for name in ("sent", "skipped", "retried", "failed"):
             setattr(total, name, getattr(total, name) + getattr(report, name))
-        if report.sent + report.skipped < sender.BATCH or report.retried or report.failed:
+        full = report.sent + report.skipped == sender.BATCH
+        if not full or report.retried or report.failed or time.monotonic() > stop_at:
             return str(total)
 
 

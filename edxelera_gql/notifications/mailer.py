@@ -25,8 +25,9 @@ def build_message(
 ) -> EmailMessage:  # fmt: skip
     message = EmailMessage()
     message["From"] = sender
-    message["To"] = formataddr((to_name, to_address))
-    message["Subject"] = rendered.subject
+    # Names and titles are typed by people: no line break may reach a header.
+    message["To"] = formataddr((" ".join(to_name.split()), to_address))
+    message["Subject"] = " ".join(rendered.subject.split())
     message["Date"] = format_datetime(now)
     # The same id on every try of one outbox row: a receiving system can drop a duplicate.
     message["Message-ID"] = message_id

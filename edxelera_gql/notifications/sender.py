@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 import aiosmtplib
 from sqlalchemy import ColumnElement, and_, or_, select, update
@@ -149,7 +151,11 @@ async def send_pending(
     to_send: list[tuple[OutboxEmail, Recipient]] = []
     for row in rows:
         recipient = recipients.get(row.id)
-        if recipient is None:  # opted out, no longer enrolled, or the account is gone
+        if row.attempts > rules.MAX_ATTEMPTS:
+            # Claimed again and again by senders that died on it: give up, keep it.
+            error = RuntimeError(f"no outcome after {rules.MAX_ATTEMPTS} tries")
+            await _failed(sessionmaker, row, token, error, now, report, permanent=True)
+        elif recipient is None:  # opted out, no longer enrolled, or the account is gone
             report.skipped += 1
             await _finish(sessionmaker, row, token, status=OutboxStatus.SKIPPED.value,
                           updated_at=now)  # fmt: skip
@@ -160,27 +166,38 @@ async def send_pending(
     return report
 
 
+def _message(mailer: Mailer, row: OutboxEmail, recipient: Recipient, now: datetime) -> Any:
+    rendered = render(recipient.facts)
+    message = build_message(
+        rendered, sender=mailer.sender, to_name=recipient.facts.full_name,
+        to_address=recipient.email, message_id=message_id(row.id, mailer.sender), now=now,
+    )  # fmt: skip
+    return rendered, message
+
+
 async def _deliver(
     sessionmaker: async_sessionmaker[AsyncSession], mailer: Mailer,
     to_send: list[tuple[OutboxEmail, Recipient]], token: str, now: datetime, report: SendReport,
 ) -> None:  # fmt: skip
+    # Half the lease: rows not tried by then go back, before another sender may claim them.
+    stop_at = time.monotonic() + LEASE.total_seconds() / 2
     done = 0
     try:
         async with mailer.connection() as smtp:
             for row, recipient in to_send:
-                rendered = render(recipient.facts)
-                message = build_message(
-                    rendered, sender=mailer.sender, to_name=recipient.facts.full_name,
-                    to_address=recipient.email, message_id=message_id(row.id, mailer.sender),
-                    now=now,
-                )  # fmt: skip
+                if time.monotonic() > stop_at:
+                    break
+                done += 1
                 try:
+                    rendered, message = _message(mailer, row, recipient, now)
                     await smtp.send_message(message)
                 except aiosmtplib.SMTPRecipientsRefused as exc:
                     await _failed(sessionmaker, row, token, exc, now, report, permanent=True)
                 except aiosmtplib.SMTPResponseException as exc:
                     permanent = exc.code >= 500
                     await _failed(sessionmaker, row, token, exc, now, report, permanent=permanent)
+                except (ValueError, TypeError) as exc:  # an address or header we cannot write
+                    await _failed(sessionmaker, row, token, exc, now, report, permanent=True)
                 else:
                     await _finish(
                         sessionmaker, row, token, status=OutboxStatus.SENT.value, sent_at_utc=now,
@@ -189,11 +206,17 @@ async def _deliver(
                     )  # fmt: skip
                     metrics.EMAILS_SENT.labels(row.kind).inc()
                     report.sent += 1
-                done += 1
     except (aiosmtplib.SMTPException, OSError) as exc:
         # The relay is unreachable or hung up: this row and the rest are tried again later.
+        done = max(0, done - 1)
         for row, _ in to_send[done:]:
             await _failed(sessionmaker, row, token, exc, now, report)
+        return
+    for row, _ in to_send[done:]:  # out of time: back to pending, this try not counted
+        await _finish(
+            sessionmaker, row, token, status=OutboxStatus.PENDING.value,
+            attempts=OutboxEmail.attempts - 1, updated_at=now,
+        )  # fmt: skip
 
 
 __all__ = ["NotificationKind", "SendReport", "claim", "send_pending"]

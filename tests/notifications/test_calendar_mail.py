@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 
 from edxelera_gql.catalog.models import Assignment, Cohort, Week
 from edxelera_gql.db.outbox import OutboxEmail
+from edxelera_gql.enrollment.models import Enrollment
 from edxelera_gql.jobs.tasks import run_job
 from tests.support.factories import make_program
 from tests.support.smtp import html_of, text_of
@@ -148,3 +149,20 @@ async def test_after_the_clocks_go_back_the_reminder_is_25_hours_early(
     clock.set(datetime(2027, 10, 30, 8, 0, tzinfo=UTC))  # Saturday 09:00 BST: 25 h before
     await _tick(jc)
     assert smtp_server.inbox.recipients() == ["ada@example.com"]
+
+
+async def test_a_learner_who_left_before_the_send_gets_no_program_mail(
+    app, jc, sessionmaker, clock, smtp_server
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        cohort = await make_program(session, slug="left", weeks=1, start=START)
+    clock.set(START + timedelta(minutes=1))
+    ada = await create_account(app, sessionmaker, email="ada@example.com")
+    await enroll(sessionmaker, user_id=ada.user_id, cohort_id=cohort.id)
+    await run_job("notifications_scan", jc)
+    async with sessionmaker() as session, session.begin():  # refunded meanwhile
+        await session.execute(update(Enrollment).values(status="refunded"))
+    await run_job("notifications_send", jc)
+    assert smtp_server.inbox.messages == []
+    async with sessionmaker() as session:
+        assert (await session.scalars(select(OutboxEmail.status))).all() == ["skipped"]

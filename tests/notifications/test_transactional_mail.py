@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from edxelera_gql.auth.models import RefreshToken, User
 from edxelera_gql.db.outbox import OutboxEmail
 from edxelera_gql.infra import metrics
 from edxelera_gql.jobs.tasks import run_job
-from edxelera_gql.notifications import sender
+from edxelera_gql.notifications import rules, sender
 from tests.support.factories import make_program
 from tests.support.learning import COMPLETE_LESSON, build_program, course_lessons, fresh
 from tests.support.smtp import html_of, text_of
@@ -60,14 +61,11 @@ async def test_a_paid_enrollment_is_confirmed_once_with_its_receipt(
 
 
 async def _headers(app, sessionmaker, email: str) -> dict[str, str]:
-    from sqlalchemy import select as sel
-
-    from edxelera_gql.auth.models import RefreshToken, User
-
+    """A fresh bearer header for the account with ``email`` at the app clock's now."""
     async with sessionmaker() as session:
         user_id, family = (
             await session.execute(
-                sel(User.id, RefreshToken.family_id)
+                select(User.id, RefreshToken.family_id)
                 .join(RefreshToken, RefreshToken.user_id == User.id)
                 .where(User.email == email)
             )
@@ -187,3 +185,39 @@ async def test_a_refused_recipient_is_kept_as_failed(
     assert (row.status, row.attempts) == ("failed", 1)
     assert "550" in (row.last_error or "")
     assert smtp_server.inbox.messages == []
+
+
+async def test_a_row_no_sender_ever_finished_is_given_up_and_kept(
+    app, gql, jc, sessionmaker, paystack, clock, smtp_server
+) -> None:
+    reference, email = await _paid_enrollment(app, gql, sessionmaker, paystack)
+    await gql(VERIFY, {"r": reference}, **(await _headers(app, sessionmaker, email)))
+    async with sessionmaker() as session, session.begin():  # senders died on it every time
+        await session.execute(
+            update(OutboxEmail).values(
+                status="sending",
+                attempts=rules.MAX_ATTEMPTS,
+                claim_token="x" * 32,
+                claimed_until_utc=clock.now() - timedelta(seconds=1),
+            )
+        )
+    await run_job("notifications_send", jc)
+    [row] = await _outbox(sessionmaker)
+    assert (row.status, row.claim_token) == ("failed", None)
+    assert "no outcome" in (row.last_error or "")
+    assert smtp_server.inbox.messages == []
+
+
+async def test_a_name_with_a_line_break_cannot_reach_the_headers(
+    app, gql, jc, sessionmaker, smtp_server
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        await make_program(session, slug="free", late_join_enabled=True)
+    account = await create_account(
+        app, sessionmaker, email="eve@example.com", full_name="Eve\r\nBcc: all@example.com"
+    )
+    await gql(INIT, {"s": "free"}, **account.headers)
+    await run_job("notifications_send", jc)
+    [message] = smtp_server.inbox.messages
+    assert message["Bcc"] is None
+    assert message["To"] == '"Eve Bcc: all@example.com" <eve@example.com>'
