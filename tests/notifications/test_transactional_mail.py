@@ -10,11 +10,11 @@ from sqlalchemy import select, update
 
 from edxelera_gql.auth.models import RefreshToken, User
 from edxelera_gql.db.outbox import OutboxEmail
-from edxelera_gql.infra import metrics
 from edxelera_gql.jobs.tasks import run_job
 from edxelera_gql.notifications import rules, sender
 from tests.support.factories import make_program
 from tests.support.learning import COMPLETE_LESSON, build_program, course_lessons, fresh
+from tests.support.metrics import scrape
 from tests.support.smtp import html_of, text_of
 from tests.support.users import create_account, enroll
 
@@ -139,13 +139,11 @@ async def test_certificates_are_mailed_once_with_their_verification_link(
 
 
 async def test_an_smtp_outage_is_retried_with_backoff_and_nothing_is_lost(
-    app, gql, jc, sessionmaker, paystack, clock, smtp_server
+    app, gql, client, jc, sessionmaker, paystack, clock, smtp_server
 ) -> None:
     reference, email = await _paid_enrollment(app, gql, sessionmaker, paystack)
     await gql(VERIFY, {"r": reference}, **(await _headers(app, sessionmaker, email)))
-    retries = metrics.EMAILS_FAILED.labels("enrollment_confirmed", "retry")
-    sent = metrics.EMAILS_SENT.labels("enrollment_confirmed")
-    retries_before, sent_before = retries._value.get(), sent._value.get()
+    before = await scrape(client)
 
     smtp_server.stop()  # the relay is down
     await run_job("notifications_send", jc)
@@ -169,8 +167,15 @@ async def test_an_smtp_outage_is_retried_with_backoff_and_nothing_is_lost(
     assert smtp_server.inbox.recipients() == [email]
     [row] = await _outbox(sessionmaker)
     assert (row.status, row.attempts, row.last_error) == ("sent", 3, None)
-    assert retries._value.get() - retries_before == 2
-    assert sent._value.get() - sent_before == 1
+    after = await scrape(client)
+    kind = {"kind": "enrollment_confirmed"}
+    failed = "edxelera_emails_failed_total"
+    assert (
+        after.value(failed, **kind, outcome="retry") - before.value(failed, **kind, outcome="retry")
+        == 2
+    )
+    sent = "edxelera_emails_sent_total"
+    assert after.value(sent, **kind) - before.value(sent, **kind) == 1
 
 
 async def test_a_refused_recipient_is_kept_as_failed(
