@@ -20,6 +20,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from edxelera_gql.db.base import Base, IdMixin, TimestampMixin, UTCDateTime
 
+CHUNK = 500  # rows per INSERT
+
 
 class NotificationKind(StrEnum):
     ENROLLMENT_CONFIRMED = "enrollment_confirmed"  # subject: the enrollment id
@@ -91,15 +93,18 @@ async def add_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
         return
     rows = sorted(rows, key=lambda r: (r["kind"], r["user_id"], r["subject_id"]))  # lock order
     table: Any = OutboxEmail.__table__
-    if session.get_bind().dialect.name in ("mysql", "mariadb"):
-        upsert = mysql.insert(table).values(rows)
-        await session.execute(upsert.on_duplicate_key_update(kind=table.c.kind))
-    else:
-        await session.execute(
-            sqlite.insert(table)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["kind", "user_id", "subject_id"])
-        )
+    mysql_like = session.get_bind().dialect.name in ("mysql", "mariadb")
+    for start in range(0, len(rows), CHUNK):  # a program of thousands: bounded statements
+        chunk = rows[start : start + CHUNK]
+        if mysql_like:
+            upsert = mysql.insert(table).values(chunk)
+            await session.execute(upsert.on_duplicate_key_update(kind=table.c.kind))
+        else:
+            await session.execute(
+                sqlite.insert(table)
+                .values(chunk)
+                .on_conflict_do_nothing(index_elements=["kind", "user_id", "subject_id"])
+            )
 
 
 async def add(
