@@ -1,5 +1,5 @@
 """Command line: serve, worker, migrate, import-program, create-user, seed-demo, videos sync,
-export-schema."""
+outbox, export-schema."""
 
 from __future__ import annotations
 
@@ -240,6 +240,18 @@ def cmd_videos_sync(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_outbox(settings: Settings, args: argparse.Namespace) -> int:
+    """The learner emails of the outbox, newest first (development's catcher keeps the
+    messages themselves under var/mail/)."""
+    from edxelera_gql.notifications.listing import outbox_lines
+
+    lines = _with_sessionmaker(
+        settings, lambda sm: outbox_lines(sm, limit=args.limit, status=args.status)
+    )
+    print("\n".join(lines) if lines else "the outbox is empty")
+    return 0
+
+
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     """The background job worker (SAQ on REDIS_URL): scheduled and on-demand jobs."""
     if not settings.redis_url:
@@ -355,6 +367,11 @@ def build_parser() -> argparse.ArgumentParser:
     videos_sub = videos.add_subparsers(dest="videos_command", required=True)
     sync = videos_sub.add_parser("sync", help="mark pending assets ready/failed from storage")
     sync.set_defaults(func=cmd_videos_sync)
+
+    outbox = sub.add_parser("outbox", help="list the learner emails (sent, pending, failed)")
+    outbox.add_argument("--limit", type=int, default=20)
+    outbox.add_argument("--status", choices=["pending", "sending", "sent", "skipped", "failed"])
+    outbox.set_defaults(func=cmd_outbox)
 
     schema = sub.add_parser("export-schema", help="write schema.graphql from the code")
     schema.add_argument("--output", default="schema.graphql")

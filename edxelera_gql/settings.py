@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from edxelera_gql.mail_settings import SmtpSettings
+
 ENVIRONMENTS = ("development", "test", "production")
 DEFAULT_PAYSTACK_BASE_URL = "https://api.paystack.co"
 # Where the local Paystack sandbox answers when no key is set (development and tests only).
@@ -105,6 +107,8 @@ class Settings:
     metrics_token: str | None = None
     # OTLP/HTTP collector of traces (the SDK reads the other OTEL_* variables); unset: none.
     otel_exporter_otlp_endpoint: str | None = None
+    # Learner emails (mail_settings.py); frozen, so one shared default is safe.
+    smtp: SmtpSettings = SmtpSettings()  # noqa: RUF009
 
     @property
     def is_production(self) -> bool:
@@ -233,6 +237,7 @@ class Settings:
             var_dir=var_dir,
             metrics_token=text("METRICS_TOKEN"),
             otel_exporter_otlp_endpoint=text("OTEL_EXPORTER_OTLP_ENDPOINT"),
+            smtp=SmtpSettings.read(text, integer, problems),
         )
         if problems:
             raise SettingsError("invalid configuration: " + "; ".join(problems))
@@ -326,7 +331,7 @@ class Settings:
             problems.append("CORS_ALLOW_ORIGINS must list origins, not '*'")
         if self.certificate_logo_path and not Path(self.certificate_logo_path).is_file():
             problems.append(f"CERTIFICATE_LOGO_PATH {self.certificate_logo_path} is not a file")
-        return problems
+        return problems + self.smtp.problems()
 
     def production_warnings(self) -> list[str]:
         """What production allows but an operator should hear about at startup."""

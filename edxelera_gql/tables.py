@@ -13,10 +13,12 @@ from edxelera_gql.catalog.models import (
 )
 from edxelera_gql.certificates.models import Certificate
 from edxelera_gql.db.base import Base
+from edxelera_gql.db.outbox import OutboxEmail
 from edxelera_gql.db.versions import ScopeVersion
 from edxelera_gql.discussion.models import DiscussionPost, DiscussionThread
 from edxelera_gql.enrollment.models import Enrollment, PaymentEvent, PaymentTransaction
 from edxelera_gql.learning.models import CourseProgress, LessonProgress
+from edxelera_gql.notifications.models import NotificationPreference
 
 metadata = Base.metadata
 
@@ -34,6 +36,8 @@ __all__ = [
     "Lesson",
     "LessonPrerequisite",
     "LessonProgress",
+    "NotificationPreference",
+    "OutboxEmail",
     "PaymentEvent",
     "PaymentTransaction",
     "RefreshToken",

@@ -23,8 +23,9 @@ from edxelera_gql.settings import Settings
 from edxelera_gql.tables import metadata
 from tests.support.clock import MovableClock
 
-# Fixtures shared by several directories: the loopback Paystack sandbox and the local S3 server.
-pytest_plugins = ("tests.support.paystack", "tests.support.s3")
+# Fixtures shared by several directories: the loopback Paystack sandbox, the local S3 server and
+# the loopback SMTP server.
+pytest_plugins = ("tests.support.paystack", "tests.support.s3", "tests.support.smtp")
 
 # Reference rows the migrations create; everything else is emptied between tests.
 KEEP_TABLES = {"roles"}

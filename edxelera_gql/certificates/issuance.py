@@ -20,6 +20,7 @@ from edxelera_gql.certificates.enums import CertificateStatus, CertificateType
 from edxelera_gql.certificates.models import Certificate
 from edxelera_gql.certificates.numbers import new_certificate_number
 from edxelera_gql.certificates.read_models import CertificateFacts
+from edxelera_gql.db import outbox
 from edxelera_gql.infra import metrics
 
 # A fresh 60-bit number colliding even once is astronomically unlikely; three tries is plenty.
@@ -91,6 +92,13 @@ async def issue_once(
             if await _scope_taken(session, scope_key):
                 return None
             continue  # the number collided: draw another
+        # Its email, in the same transaction: sent once the completion commits.
+        await outbox.add(
+            session, outbox.NotificationKind.CERTIFICATE_ISSUED, user_id=user_id,
+            subject_id=certificate.id, cohort_id=cohort_id, now=now,
+            payload={"certificate_number": certificate.certificate_number,
+                     "certificate_type": kind.value},
+        )  # fmt: skip
         metrics.CERTIFICATES_ISSUED.labels(kind.value).inc()
         return certificate
     raise RuntimeError("could not draw a unique certificate number")

@@ -143,7 +143,11 @@ async def _enroll_free(
         enrollment = await rows.lock_enrollment(
             uow.session, user_id=user_id, cohort_id=program.id, source=rows.FREE, now=now
         )
-        rows.activate(enrollment, source=rows.FREE, reference=None, now=now)
+        if rows.activate(enrollment, source=rows.FREE, reference=None, now=now):
+            await rows.queue_confirmation(
+                uow.session, enrollment, amount_minor=0, currency=program.currency,
+                reference=None, now=now,
+            )  # fmt: skip
         await uow.session.flush()
         facts = rows.enrollment_facts(enrollment)
         await rows.bump_after_commit(uow, checkout.cache, user_id, program.id)

@@ -117,7 +117,12 @@ async def _apply_decision(
             likely_exists=True,  # the checkout made it; the unit of work is READ COMMITTED
         )
         if decision.grant:
-            rows.activate(enrollment, source=rows.PAYSTACK, reference=tx.reference, now=now)
+            # Already active (a second payment): no second confirmation.
+            if rows.activate(enrollment, source=rows.PAYSTACK, reference=tx.reference, now=now):
+                await rows.queue_confirmation(
+                    uow.session, enrollment, amount_minor=tx.amount_minor,
+                    currency=tx.currency, reference=tx.reference, now=now,
+                )  # fmt: skip
         else:
             rows.revoke(enrollment, tx.reference, now)
     return decision

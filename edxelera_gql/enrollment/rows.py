@@ -11,6 +11,7 @@ from sqlalchemy.dialects import mysql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from edxelera_gql.db import outbox
 from edxelera_gql.db import versions as db_versions
 from edxelera_gql.db.unit_of_work import UnitOfWork
 from edxelera_gql.enrollment.enums import EnrollmentSource, EnrollmentStatus, PaymentStatus
@@ -120,14 +121,36 @@ async def lock_enrollment(
     return (await session.scalars(lock)).one()
 
 
-def activate(enrollment: Enrollment, *, source: str, reference: str | None, now: datetime) -> None:
-    if enrollment.status != EnrollmentStatus.ACTIVE:
+def activate(enrollment: Enrollment, *, source: str, reference: str | None, now: datetime) -> bool:
+    """Makes the (locked) enrollment active; True when it was not active before."""
+    became_active = enrollment.status != EnrollmentStatus.ACTIVE
+    if became_active:
         enrollment.status = EnrollmentStatus.ACTIVE
         enrollment.enrolled_at_utc = now
     enrollment.source = source
     if reference is not None:
         enrollment.payment_reference = reference
     enrollment.updated_at = now
+    return became_active
+
+
+async def queue_confirmation(
+    session: AsyncSession,
+    enrollment: Enrollment,
+    *,
+    amount_minor: int,
+    currency: str,
+    reference: str | None,
+    now: datetime,
+) -> None:
+    """The "you're enrolled" email with its receipt, in the activating transaction: it goes
+    out once that commits, and never for an activation that rolled back."""
+    await session.flush()  # the enrollment's id, when the row was made in this transaction
+    await outbox.add(
+        session, outbox.NotificationKind.ENROLLMENT_CONFIRMED, user_id=enrollment.user_id,
+        subject_id=enrollment.id, cohort_id=enrollment.cohort_id, now=now,
+        payload={"amount_minor": amount_minor, "currency": currency, "reference": reference},
+    )  # fmt: skip
 
 
 def revoke(enrollment: Enrollment, reference: str, now: datetime) -> None:

@@ -36,6 +36,8 @@ from edxelera_gql.graphql.learning.queries import LearningQuery
 from edxelera_gql.graphql.limits import cost_limit_rule
 from edxelera_gql.graphql.node import NodeQuery
 from edxelera_gql.graphql.nodes import MODULES as _NODE_RESOLVERS  # noqa: F401 (registers)
+from edxelera_gql.graphql.notifications.mutations import NotificationMutation
+from edxelera_gql.graphql.notifications.queries import NotificationQuery
 from edxelera_gql.graphql.scalars import DateTimeScalar
 from edxelera_gql.infra import tracing
 from edxelera_gql.settings import Settings
@@ -57,6 +59,7 @@ class Query(
     CertificateQuery,
     LearningQuery,
     DiscussionQuery,
+    NotificationQuery,
     NodeQuery,
 ):
     pass
@@ -71,7 +74,12 @@ class Query(
     "failure of one does not undo another."
 )
 class Mutation(
-    AuthMutation, EnrollmentMutation, LearningMutation, CertificateMutation, DiscussionMutation
+    AuthMutation,
+    EnrollmentMutation,
+    LearningMutation,
+    CertificateMutation,
+    DiscussionMutation,
+    NotificationMutation,
 ):
     pass
 

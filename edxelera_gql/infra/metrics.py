@@ -120,6 +120,16 @@ PAYMENTS_RECONCILED = Counter(
     ["outcome"],
 )  # fmt: skip
 
+EMAILS_SENT = Counter(
+    "edxelera_emails_sent_total", "Learner emails the SMTP relay accepted, by kind.", ["kind"]
+)
+EMAILS_FAILED = Counter(
+    "edxelera_emails_failed_total",
+    "Learner email tries that failed, by kind and outcome (retry: tried again later with "
+    "backoff; failed: refused for good or out of tries, kept in the outbox).",
+    ["kind", "outcome"],
+)  # fmt: skip
+
 # -- bounded labels ----------------------------------------------------------------------------
 
 _seen: dict[str, set[str]] = {}

@@ -17,4 +17,8 @@ SCHEDULE = (
     Scheduled("reconcile_payments", every_minutes=1),
     # Uploaded videos become playable without anyone running `videos sync`.
     Scheduled("videos_sync", every_minutes=5),
+    # Learner emails: the calendar's events (in each program's time zone) into the outbox,
+    # and the outbox out through SMTP. Every minute, so a 09:00 release mails at 09:00.
+    Scheduled("notifications_scan", every_minutes=1),
+    Scheduled("notifications_send", every_minutes=1),
 )

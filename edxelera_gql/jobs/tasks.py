@@ -13,6 +13,8 @@ from edxelera_gql.catalog.videos import sync_pending_videos
 from edxelera_gql.enrollment import reconciliation
 from edxelera_gql.infra import metrics
 from edxelera_gql.jobs.context import JobContext
+from edxelera_gql.notifications import scan, sender
+from edxelera_gql.notifications.mailer import Mailer
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +58,34 @@ async def reconcile_payment(jc: JobContext, *, reference: str) -> str:
     return outcome
 
 
+async def notifications_scan(jc: JobContext) -> int:
+    """The calendar's emails (weeks released, assignments due tomorrow) into the outbox."""
+    return await scan.scan(jc.sessionmaker, now=jc.clock.now())
+
+
+async def notifications_send(jc: JobContext) -> str:
+    """Sends what the outbox holds, batch after batch, until nothing is due; SMTP failures
+    are retried by the outbox's own backoff, not by failing the job."""
+    settings = jc.settings
+    mailer = Mailer(settings.smtp, var_dir=settings.var_dir)
+    total = sender.SendReport()
+    # Well within the job's timeout; what is left waits for the next minute's run.
+    stop_at = time.monotonic() + 240
+    while True:
+        report = await sender.send_pending(
+            jc.sessionmaker, mailer=mailer, public_base_url=settings.public_base_url,
+            verify_url_template=settings.certificate_verify_url, now=jc.clock.now(),
+        )  # fmt: skip
+        for name in ("sent", "skipped", "retried", "failed"):
+            setattr(total, name, getattr(total, name) + getattr(report, name))
+        full = report.sent + report.skipped == sender.BATCH
+        if not full or report.retried or report.failed or time.monotonic() > stop_at:
+            return str(total)
+
+
 TASKS: dict[str, Job] = {
+    "notifications_scan": notifications_scan,
+    "notifications_send": notifications_send,
     "videos_sync": videos_sync,
     "reconcile_payments": reconcile_payments,
     "reconcile_payment": reconcile_payment,

@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from edxelera_gql.app import create_app
 from edxelera_gql.catalog import service as catalog_service
 from edxelera_gql.infra.logging import JsonFormatter
+from edxelera_gql.mail_settings import SmtpSettings
 from edxelera_gql.settings import Settings, SettingsError
 
 
@@ -39,6 +40,7 @@ def production_settings(settings: Settings, tmp_path: Path) -> Settings:
         s3_certificates_bucket="certs",
         cloudfront_domain="d111111abcdef8.cloudfront.net",
         cloudfront_key_pair_id="K2JCJMDEHXQW5F",
+        smtp=SmtpSettings(host="smtp.example", from_address="EdXelera <no-reply@edxelera.example>"),
         cloudfront_private_key_path=str(key_path),
         var_dir=str(tmp_path),
     )

@@ -13,6 +13,9 @@ from sqlalchemy import select
 from edxelera_gql.enrollment.models import PaymentTransaction
 from edxelera_gql.infra import versions
 from edxelera_gql.jobs import tasks
+from edxelera_gql.mail_settings import SmtpSettings
+from edxelera_gql.notifications import sender
+from edxelera_gql.notifications.mailer import Mailer
 from tests.support.factories import make_program
 from tests.support.jobs import inline_context
 from tests.support.paystack import deliver, fresh_headers, payment_rows
@@ -118,7 +121,7 @@ async def test_a_payer_who_pays_hours_later_is_let_in_at_the_next_step(
 
 
 async def test_webhook_callback_and_job_racing_apply_the_payment_once(
-    gql, client, app, sessionmaker, paystack, clock, is_mysql
+    gql, client, app, sessionmaker, paystack, clock, is_mysql, smtp_server
 ) -> None:
     """The three ways a verdict arrives, all at once, several times each (row locks decide;
     on SQLite the writes queue, on MariaDB they really race)."""
@@ -148,3 +151,11 @@ async def test_webhook_callback_and_job_racing_apply_the_payment_once(
     # One state change: one cache-version bump after initPayment's.
     scope = versions.viewer_program_scope(account.user_id, cohort.id)
     assert await versions.current(app.state.cache, scope) == "2"
+    # ...and one receipt, even with three senders at once.
+    mailer = Mailer(SmtpSettings(host="127.0.0.1", port=smtp_server.port, tls="none"))
+    send = {"mailer": mailer, "public_base_url": "http://testserver", "verify_url_template": None}
+    await asyncio.gather(
+        *[sender.send_pending(sessionmaker, now=clock.now(), **send) for _ in range(3)]
+    )
+    [receipt] = smtp_server.inbox.messages
+    assert reference in receipt.get_body(preferencelist=("plain",)).get_content()

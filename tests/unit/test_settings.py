@@ -24,6 +24,8 @@ SAFE_PRODUCTION = {
     "CLOUDFRONT_KEY_PAIR_ID": "K2JCJMDEHXQW5F",
     "CLOUDFRONT_PRIVATE_KEY_PATH": "/run/secrets/cloudfront.pem",
     "CORS_ALLOW_ORIGINS": "https://edxelera.example",
+    "SMTP_HOST": "smtp.edxelera.example",
+    "MAIL_FROM": "EdXelera <no-reply@edxelera.example>",
 }
 
 
@@ -88,6 +90,9 @@ def test_safe_production_configuration_is_accepted() -> None:
         ({"CLOUDFRONT_KEY_PAIR_ID": ""}, "CLOUDFRONT_KEY_PAIR_ID"),
         ({"PUBLIC_BASE_URL": "http://api.edxelera.example"}, "must be https"),
         ({"CORS_ALLOW_ORIGINS": "*"}, "not '\\*'"),
+        ({"SMTP_HOST": ""}, "SMTP_HOST is required"),
+        ({"MAIL_FROM": ""}, "MAIL_FROM must be set"),
+        ({"SMTP_USER": "mailer"}, "both SMTP_USER and SMTP_PASSWORD"),
     ],
 )
 def test_production_refuses_unsafe_defaults(changes: dict[str, str], complaint: str) -> None:
@@ -120,6 +125,7 @@ def test_env_example_lists_every_configuration_variable() -> None:
         re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M)
     )
     source = (ROOT / "edxelera_gql" / "settings.py").read_text()
+    source += (ROOT / "edxelera_gql" / "mail_settings.py").read_text()
     read = set(re.findall(r'(?:text|integer)\("([A-Z][A-Z0-9_]+)"', source))
     assert read, "settings.py reads no variables?"
     assert read <= documented, f"undocumented: {sorted(read - documented)}"
@@ -176,3 +182,20 @@ def test_serve_hands_the_trusted_proxies_to_uvicorn(monkeypatch) -> None:
     monkeypatch.setenv("FORWARDED_ALLOW_IPS", "10.1.2.3")
     assert main(["serve", "--port", "9"]) == 0
     assert (seen["proxy_headers"], seen["forwarded_allow_ips"]) == (True, "10.1.2.3")
+
+
+def test_smtp_settings_are_read_from_the_environment() -> None:
+    smtp = Settings.from_env(
+        {
+            **SAFE_PRODUCTION, "SMTP_PORT": "465", "SMTP_TLS": "TLS", "SMTP_USER": "u",
+            "SMTP_PASSWORD": "p", "SMTP_TIMEOUT_SECONDS": "3",
+        }
+    ).check().smtp  # fmt: skip
+    assert (smtp.host, smtp.port, smtp.tls, smtp.user, smtp.password) == (
+        "smtp.edxelera.example", 465, "tls", "u", "p",
+    )  # fmt: skip
+    assert smtp.from_address == "EdXelera <no-reply@edxelera.example>"
+    assert smtp.timeout_seconds == 3.0
+    with pytest.raises(SettingsError, match="SMTP_TLS must be one of"):
+        Settings.from_env({"APP_ENV": "development", "SMTP_TLS": "ssl"})
+    assert Settings.from_env({"APP_ENV": "development"}).check().smtp.host is None

@@ -59,6 +59,12 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
         MEMBERS | {"anonymous": "NOT_ENROLLED"},
     ),
     "calendarFeedUrl": ("{ calendarFeedUrl }", SIGNED_IN),
+    "notificationPreferences": ("{ notificationPreferences { kind enabled } }", SIGNED_IN),
+    "updateNotificationPreferences": (
+        "mutation { updateNotificationPreferences(input: {preferences: "
+        "[{kind: WEEK_RELEASED, enabled: false}]}) { errors { code } } }",
+        SIGNED_IN,
+    ),
     "rotateCalendarFeed": ("mutation { rotateCalendarFeed { url errors { code } } }", SIGNED_IN),
     "discussionThread": (
         '{ discussionThread(programSlug: "alpha", weekNumber: 1) { id } }',
@@ -229,4 +235,4 @@ async def test_every_operation_for_every_viewer(app, gql, sessionmaker, paystack
     wrong = {cell: (seen[cell], want) for cell, want in expected.items() if seen[cell] != want}
     assert wrong == {}, "\n".join(f"{op} as {role}: got {got}, want {want}"
                                   for (op, role), (got, want) in wrong.items())  # fmt: skip
-    assert len(seen) == len(MATRIX) * len(ROLES) == 29 * 7
+    assert len(seen) == len(MATRIX) * len(ROLES) == 31 * 7

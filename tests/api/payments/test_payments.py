@@ -443,8 +443,8 @@ async def test_statement_budgets_of_init_and_verify(gql, app, sessionmaker, pays
     with count_statements(app.state.engine) as verify:
         await gql(VERIFY, {"r": started["reference"]}, **account.headers)
     # lookup, lock transaction, lock the enrollment its checkout made, the viewer's cache
-    # version, 2 updates, billing (program known)
-    assert verify.count == 7, str(verify)
+    # version, 2 updates, the receipt email's outbox row, billing (program known)
+    assert verify.count == 8, str(verify)
     with count_statements(app.state.engine) as again:
         await gql(VERIFY, {"r": started["reference"]}, **account.headers)
     # Already final: the lookup; the billing answer comes from the cache; no Paystack call.
