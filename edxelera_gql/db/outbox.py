@@ -9,11 +9,22 @@ hold; ``add`` never fails on it, so a duplicate cannot spoil the caller's transa
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    bindparam,
+    text,
+)
 from sqlalchemy.dialects import mysql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -21,6 +32,18 @@ from sqlalchemy.orm import Mapped, mapped_column
 from edxelera_gql.db.base import Base, IdMixin, TimestampMixin, UTCDateTime
 
 CHUNK = 500  # rows per INSERT
+_INSERT_ONE = (
+    "INSERT INTO email_outbox (kind, user_id, subject_id, cohort_id, payload, status, attempts, "
+    "next_attempt_at_utc, created_at, updated_at) VALUES (:kind, :user_id, :subject_id, "
+    ":cohort_id, :payload, :status, :attempts, :next_attempt_at_utc, :created_at, :updated_at) "
+)
+_TIMES = [bindparam(name, type_=UTCDateTime()) for name in ("next_attempt_at_utc", "created_at")]
+_TIMES.append(bindparam("updated_at", type_=UTCDateTime()))
+# One row (the common case) as a statement parsed once, not a construct built per call.
+_ONE_MYSQL = text(_INSERT_ONE + "ON DUPLICATE KEY UPDATE kind = kind").bindparams(*_TIMES)
+_ONE_SQLITE = text(_INSERT_ONE + "ON CONFLICT (kind, user_id, subject_id) DO NOTHING").bindparams(
+    *_TIMES
+)
 
 
 class NotificationKind(StrEnum):
@@ -94,6 +117,10 @@ async def add_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     rows = sorted(rows, key=lambda r: (r["kind"], r["user_id"], r["subject_id"]))  # lock order
     table: Any = OutboxEmail.__table__
     mysql_like = session.get_bind().dialect.name in ("mysql", "mariadb")
+    if len(rows) == 1:  # a receipt or a certificate, on a payment's or a completion's path
+        params = {**rows[0], "payload": json.dumps(rows[0]["payload"])}
+        await session.execute(_ONE_MYSQL if mysql_like else _ONE_SQLITE, params)
+        return
     for start in range(0, len(rows), CHUNK):  # a program of thousands: bounded statements
         chunk = rows[start : start + CHUNK]
         if mysql_like:
