@@ -65,12 +65,15 @@ const VALUE_TYPES = new Set([
   "RefundPaymentPayload",
   "RevokeCertificatePayload",
   "SignOutPayload",
+  "UpdateNotificationPreferencesPayload",
   "VerifyPaymentPayload",
   "UserError",
   // answers computed per request
   "EnrollmentEligibility",
   "LessonPlayback",
   "SignedUrl",
+  // the viewer's own settings, one per kind, stored inside their parent
+  "NotificationPreference",
 ]);
 
 const SIGN_IN = `
