@@ -25,7 +25,12 @@ from tests.support.clock import MovableClock
 
 # Fixtures shared by several directories: the loopback Paystack sandbox, the local S3 server and
 # the loopback SMTP server.
-pytest_plugins = ("tests.support.paystack", "tests.support.s3", "tests.support.smtp")
+pytest_plugins = (
+    "tests.support.http_client",
+    "tests.support.paystack",
+    "tests.support.s3",
+    "tests.support.smtp",
+)
 
 # Reference rows the migrations create; everything else is emptied between tests.
 KEEP_TABLES = {"roles"}

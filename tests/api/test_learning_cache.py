@@ -15,7 +15,7 @@ from edxelera_gql.catalog.importer import import_program_text
 from edxelera_gql.enrollment.models import Enrollment
 from edxelera_gql.graphql.result_cache import result_key
 from edxelera_gql.infra import versions
-from tests.api.conftest import GraphQLClient
+from tests.support.http_client import GraphQLClient
 from tests.support.learning import (
     COMPLETE_LESSON,
     PROGRAM_HOME,

@@ -17,7 +17,7 @@ from edxelera_gql.app import create_app
 from edxelera_gql.catalog.importer import import_program_text
 from edxelera_gql.db import versions as db_versions
 from edxelera_gql.infra import versions
-from tests.api.conftest import GraphQLClient
+from tests.support.http_client import GraphQLClient
 from tests.support.learning import COMPLETE_LESSON, PROGRAM_HOME, WEEK_HUB, build_program, fresh
 from tests.support.sql import count_statements
 from tests.support.users import create_account, enroll

@@ -6,14 +6,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
 from starlette.applications import Starlette
 
 from edxelera_gql.jobs.context import JobContext
 from edxelera_gql.mail_settings import SmtpSettings
 from edxelera_gql.settings import Settings
-from tests.api.conftest import GraphQLClient
 from tests.support.clock import MovableClock
 from tests.support.jobs import inline_context
 from tests.support.paystack import SandboxServer, paystack_settings, running_app
@@ -41,18 +39,6 @@ async def app(
 ) -> AsyncIterator[Starlette]:
     async with running_app(mail_settings, clock) as app:
         yield app
-
-
-@pytest.fixture
-async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        yield client
-
-
-@pytest.fixture
-def gql(client: httpx.AsyncClient) -> GraphQLClient:
-    return GraphQLClient(client)
 
 
 @pytest.fixture

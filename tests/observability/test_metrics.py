@@ -34,13 +34,6 @@ async def app(
         yield app
 
 
-@pytest.fixture
-async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        yield client
-
-
 async def test_a_graphql_request_moves_latency_request_and_error_series(client) -> None:
     before = await scrape(client)
     ok = await client.post("/graphql", json={"query": PROGRAMS})
