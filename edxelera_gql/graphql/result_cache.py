@@ -27,6 +27,7 @@ from edxelera_gql.db import versions as db_versions
 from edxelera_gql.infra import versions
 from edxelera_gql.infra.cache import Cache, Watched, watched_keys
 from edxelera_gql.infra.versions import Dependencies
+from edxelera_gql.learning import rules
 
 log = logging.getLogger(__name__)
 
@@ -107,21 +108,14 @@ class ResultCache:
         held = await db_versions.read(self.sessionmaker, *scopes)
         return self.check(entry, [held[s].encode() for s in scopes], viewer, now)
 
-    async def get(self, key: str, viewer: Viewer, now: datetime) -> bytes | None:
-        found = await self.fetch(key)
-        if found is None:
-            return None
-        values, current = found
-        return self.check(values[-1], current, viewer, now)
-
     async def put(
         self, key: str, deps: Dependencies, viewer: Viewer, body: bytes, now: datetime
     ) -> None:
         if not deps.cacheable or not deps.versions:
             return
-        ttl: float = self.max_ttl_seconds
-        if deps.valid_until is not None:
-            ttl = min(ttl, (deps.valid_until - now).total_seconds())
+        ttl = rules.cache_ttl_seconds(
+            now, max_ttl_seconds=self.max_ttl_seconds, valid_until=deps.valid_until
+        )
         held = [db_versions.from_database(v) for v in deps.versions.values()]
         if ttl <= 0 or (any(held) and not all(held)):
             return  # or read partly from Redis, partly from the database: a flapping Redis

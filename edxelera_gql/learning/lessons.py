@@ -149,14 +149,6 @@ def lesson_view(
     )
 
 
-def course_progress(course_id: int, rows: Sequence[LessonRow]) -> CourseProgressFacts:
-    """Counts from the lessons as they are now (an import may have added some)."""
-    times = [r.completed_at for r in rows if r.completed_at is not None]
-    return progress_facts(
-        course_id, total=len(rows), done=len(times), last=max(times, default=None)
-    )
-
-
 def progress_facts(
     course_id: int, *, total: int, done: int, last: datetime | None
 ) -> CourseProgressFacts:
