@@ -188,5 +188,9 @@ async def test_a_release_stampede_loads_the_structure_once(app, gql, sessionmake
     assert all("errors" not in r for r in results), next(r for r in results if "errors" in r)
     structure_loads = [s for s in log.statements if "FROM lesson_prerequisites" in s]
     assert len(structure_loads) == 1, str(log)
+    # The viewers were cached by the warm-up, but only for 60 real seconds: on a loaded machine
+    # some expire before the stampede. At most one lookup each, apart from the program's work.
+    viewers = [s for s in log.statements if s.startswith("SELECT users.status")]
+    assert len(viewers) <= len(students), str(log)
     # Each viewer's own part: enrollment, completions, certificates (+ one program lookup).
-    assert log.count <= 5 + 1 + 3 * len(students), str(log)
+    assert log.count - len(viewers) <= 5 + 1 + 3 * len(students), str(log)
