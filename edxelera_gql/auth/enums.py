@@ -16,5 +16,9 @@ class UserStatus(StrEnum):
     SUSPENDED = "suspended"
 
 
-# Roles that see every program's content and moderate its discussions.
-STAFF_ROLES = frozenset({Role.INSTRUCTOR, Role.ADMIN})
+class ProgramRole(StrEnum):
+    """A staff member's part in one program (``program_staff.role``): instructors run it and
+    author its content; teaching assistants see and moderate it but do not author."""
+
+    INSTRUCTOR = "instructor"
+    TEACHING_ASSISTANT = "teaching_assistant"

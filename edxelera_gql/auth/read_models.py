@@ -30,3 +30,4 @@ class ViewerRecord:
     user_id: int
     status: UserStatus
     roles: frozenset[Role]
+    staff_roles: tuple[tuple[int, str], ...] = ()  # (program id, ProgramRole value), sorted

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from edxelera_gql.auth.enums import Role as RoleName
 from edxelera_gql.auth.enums import UserStatus
-from edxelera_gql.auth.models import RefreshToken, Role, User, UserRole
+from edxelera_gql.auth.models import ProgramStaff, RefreshToken, Role, User, UserRole
 from edxelera_gql.auth.read_models import ViewerRecord
 from edxelera_gql.auth.tokens import AccessClaims
 from edxelera_gql.errors import Code, DomainError
@@ -36,10 +36,31 @@ async def forget_viewer(cache: Cache, user_id: int, session_id: str) -> None:
     await cache.delete(_viewer_key(user_id, session_id))
 
 
+async def session_ids(session: AsyncSession, user_id: int, now: datetime) -> list[str]:
+    """The user's live sign-ins (refresh-token families): where their viewer may be cached."""
+    rows = await session.scalars(
+        select(RefreshToken.family_id)
+        .where(
+            RefreshToken.user_id == user_id,
+            RefreshToken.revoked_at.is_(None),
+            RefreshToken.expires_at > now,
+        )
+        .distinct()
+    )
+    return list(rows)
+
+
+async def forget_viewers(cache: Cache, user_id: int, families: list[str]) -> None:
+    """Drops every cached viewer of the user, so a changed role or assignment holds at once."""
+    for family in families:
+        await cache.delete(_viewer_key(user_id, family))
+
+
 async def _read(
     sessionmaker: async_sessionmaker[AsyncSession], claims: AccessClaims, now: datetime
 ) -> dict[str, Any]:
-    """One statement: the user's status and roles, and whether the token's session is live."""
+    """One statement: the user's status, roles and program assignments, and whether the
+    token's session is live (roles x assignments rows: both are a handful)."""
     live = (
         select(RefreshToken.id)
         .where(
@@ -55,17 +76,19 @@ async def _read(
     async with sessionmaker() as session:
         rows = (
             await session.execute(
-                select(User.status, Role.name, live)
+                select(User.status, Role.name, live, ProgramStaff.cohort_id, ProgramStaff.role)
                 .select_from(User)
                 .outerjoin(UserRole, UserRole.user_id == User.id)
                 .outerjoin(Role, Role.id == UserRole.role_id)
+                .outerjoin(ProgramStaff, ProgramStaff.user_id == User.id)
                 .where(User.id == claims.user_id)
             )
         ).all()
     return {
         "status": rows[0][0] if rows else None,
         "live": bool(rows) and rows[0][2] is not None,
-        "roles": sorted(name for _, name, _ in rows if name),
+        "roles": sorted({row[1] for row in rows if row[1]}),
+        "staff": sorted({(row[3], row[4]) for row in rows if row[3] is not None}),
         "at": now.timestamp(),
     }
 
@@ -97,4 +120,5 @@ async def load_viewer(
         user_id=claims.user_id,
         status=UserStatus(str(data["status"])),
         roles=frozenset(RoleName(r) for r in roles),
+        staff_roles=tuple((int(p), str(r)) for p, r in data.get("staff", ())),
     )

@@ -98,6 +98,8 @@ class VideoAsset(IdMixin, Base):
     mime_type: Mapped[str] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(16), default="pending")
     size_bytes: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # An upload through the API is for one lesson (no foreign key: lessons point here too).
+    lesson_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
 
 
 class Lesson(IdMixin, Base):
@@ -118,6 +120,8 @@ class Lesson(IdMixin, Base):
         BigInteger, ForeignKey("video_assets.id"), nullable=True, index=True
     )
     duration_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    # A lesson learners completed is never deleted: archiving hides it from everyone but staff.
+    archived_at_utc: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class LessonPrerequisite(IdMixin, Base):

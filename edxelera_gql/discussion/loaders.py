@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import and_, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from edxelera_gql.auth.enums import STAFF_ROLES
-from edxelera_gql.auth.models import Role, User, UserRole
+from edxelera_gql.auth.enums import Role as RoleName
+from edxelera_gql.auth.models import ProgramStaff, Role, User, UserRole
 from edxelera_gql.discussion.models import DiscussionPost, DiscussionThread
 from edxelera_gql.discussion.rows import POST_COLUMNS, AuthorRow, PostRow
 
@@ -46,23 +46,39 @@ async def summary_by_cohort_week(
     return [found.get(key, ThreadSummary(None, 0, None)) for key in keys]
 
 
-async def authors_by_id(session: AsyncSession, user_ids: Sequence[int]) -> list[AuthorRow | None]:
-    """Name and staff flag per user (roles joined in, so one statement); never the email."""
+async def authors_by_id(
+    session: AsyncSession, keys: Sequence[tuple[int, int]]
+) -> list[AuthorRow | None]:
+    """Name and staff flag per (user, thread): staff means an admin, or staff of the thread's
+    program. Roles and assignments are joined in, so one statement; never the email."""
+    user_ids = sorted({user for user, _ in keys})
+    thread_ids = sorted({thread for _, thread in keys})
     rows = await session.execute(
-        select(User.id, User.full_name, Role.name)
+        select(DiscussionThread.id, User.id, User.full_name, Role.name, ProgramStaff.id)
+        .select_from(DiscussionThread)
+        .join(User, User.id.in_(user_ids))
         .outerjoin(UserRole, UserRole.user_id == User.id)
         .outerjoin(Role, Role.id == UserRole.role_id)
-        .where(User.id.in_(list(user_ids)))
+        .outerjoin(
+            ProgramStaff,
+            and_(
+                ProgramStaff.user_id == User.id,
+                ProgramStaff.cohort_id == DiscussionThread.cohort_id,
+            ),
+        )
+        .where(DiscussionThread.id.in_(thread_ids))
     )
     names: dict[int, str] = {}
-    staff: set[int] = set()
-    for user_id, full_name, role in rows:
+    staff: set[tuple[int, int]] = set()
+    for thread_id, user_id, full_name, role, assignment in rows:
         names[user_id] = full_name
-        if role in STAFF_ROLES:
-            staff.add(user_id)
+        if role == RoleName.ADMIN or assignment is not None:
+            staff.add((user_id, thread_id))
     return [
-        AuthorRow(id=i, full_name=names[i], is_staff=i in staff) if i in names else None
-        for i in user_ids
+        AuthorRow(id=user, full_name=names[user], is_staff=(user, thread) in staff)
+        if user in names
+        else None
+        for user, thread in keys
     ]
 
 

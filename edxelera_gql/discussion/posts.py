@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from edxelera_gql.auth.permissions import require_viewer
 from edxelera_gql.auth.viewer import Viewer
 from edxelera_gql.catalog.models import Cohort, Week
+from edxelera_gql.db import audit
 from edxelera_gql.db.unit_of_work import UnitOfWork
 from edxelera_gql.discussion import rules
 from edxelera_gql.discussion.models import DiscussionPost, DiscussionThread
@@ -116,7 +117,7 @@ async def _reply_target(
     parent_of_target, thread_id, cohort_id, published, release_at, status = row
     refused = rules.thread_access(
         signed_in=True,
-        is_staff=viewer.is_staff,
+        is_staff=viewer.is_staff_in(cohort_id),
         program=rules.ThreadAccessFacts(published, release_at, status),
         now=now,
     )
@@ -169,11 +170,12 @@ async def set_pinned(
     pinned: bool,
     now: datetime,
 ) -> PostRow:
-    """Pins or unpins a top-level post (staff only). Pinning a pinned post keeps its original
-    pin, unpinning an unpinned one changes nothing: retries are harmless."""
+    """Pins or unpins a top-level post (the program's staff only). Pinning a pinned post
+    keeps its original pin, unpinning an unpinned one changes nothing: retries are harmless."""
     viewer = require_viewer(viewer, _SIGN_IN)
-    # Staff first, before the lookup, so students learn nothing about which ids exist.
-    if (refused := rules.pin_refusal(is_staff=viewer.is_staff, is_reply=False)) is not None:
+    # Staff somewhere first, before the lookup, so students learn nothing about which ids exist.
+    staff = viewer.is_staff_anywhere
+    if (refused := rules.pin_refusal(is_staff=staff, is_reply=False)) is not None:
         raise refused.error()
     target_id = int(_accepted(rules.parse_id(post_id, "postId")))
     async with UnitOfWork(sessionmaker) as uow:
@@ -181,14 +183,25 @@ async def set_pinned(
         post = await uow.session.get(DiscussionPost, target_id, with_for_update=True)
         if post is None:
             raise _NO_SUCH_POST.error()
+        cohort_id = await uow.session.scalar(
+            select(DiscussionThread.cohort_id).where(DiscussionThread.id == post.thread_id)
+        )
+        staff = viewer.is_staff_in(cohort_id)
         is_reply = post.parent_post_id is not None
-        if (refused := rules.pin_refusal(is_staff=True, is_reply=is_reply)) is not None:
+        if (refused := rules.pin_refusal(is_staff=staff, is_reply=is_reply)) is not None:
             raise refused.error()
+        was = post.is_pinned
         if pinned and not post.is_pinned:
             post.is_pinned, post.pinned_at_utc, post.pinned_by_user_id = True, now, viewer.user_id
             post.updated_at = now
         elif not pinned and post.is_pinned:
             post.is_pinned, post.pinned_at_utc, post.pinned_by_user_id = False, None, None
             post.updated_at = now
+        if was != post.is_pinned:
+            audit.record(
+                uow.session, actor_id=viewer.user_id, action="post.pin" if pinned else "post.unpin",
+                target_type="DiscussionPost", target_id=post.id, cohort_id=cohort_id, at=now,
+                before={"pinned": was}, after={"pinned": post.is_pinned},
+            )  # fmt: skip
         await uow.session.flush()
         return PostRow.from_model(post)

@@ -78,7 +78,7 @@ def reply_parent_id(post_id: int, parent_post_id: int | None) -> int:
 
 def pin_refusal(*, is_staff: bool, is_reply: bool) -> Refusal | None:
     if not is_staff:
-        return Refusal(Code.FORBIDDEN, "Only instructors and admins may pin posts.")
+        return Refusal(Code.FORBIDDEN, "Only this program's staff may pin posts.")
     if is_reply:
         return Refusal(Code.CANNOT_PIN_REPLY, "Only top-level posts can be pinned.", "postId")
     return None

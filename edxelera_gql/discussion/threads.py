@@ -102,7 +102,8 @@ async def check_week_access(
         facts = rules.ThreadAccessFacts(
             published=program.published, week_release_at=release_at, enrollment_status=status
         )
-    refused = rules.thread_access(signed_in=True, is_staff=viewer.is_staff, program=facts, now=now)
+    staff = program is not None and viewer.is_staff_in(program.id)
+    refused = rules.thread_access(signed_in=True, is_staff=staff, program=facts, now=now)
     if refused is not None:
         raise refused.error()
     assert program is not None  # thread_access refuses a missing program

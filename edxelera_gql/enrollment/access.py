@@ -1,4 +1,4 @@
-"""Who may see a program's content: staff, and students with an active enrollment."""
+"""Who may see a program's content: its staff, and students with an active enrollment."""
 
 from __future__ import annotations
 
@@ -23,10 +23,10 @@ async def active_enrollment(
 
 
 async def can_access_program(session: AsyncSession, viewer: Viewer | None, cohort_id: int) -> bool:
-    """Staff see every program; students only those they are actively enrolled in."""
+    """The program's staff see it; students only when actively enrolled in it."""
     if viewer is None:
         return False
-    if viewer.is_staff:
+    if viewer.is_staff_in(cohort_id):
         return True
     return await active_enrollment(session, user_id=viewer.user_id, cohort_id=cohort_id) is not None
 

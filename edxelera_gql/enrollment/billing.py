@@ -7,6 +7,7 @@ import json
 from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from edxelera_gql.auth.viewer import Viewer
 from edxelera_gql.catalog.models import Cohort
 from edxelera_gql.catalog.read_models import ProgramFacts
 from edxelera_gql.catalog.service import get_program
@@ -23,16 +24,15 @@ async def billing_status(
     session: AsyncSession,
     *,
     slug: str,
-    user_id: int,
-    include_unpublished: bool,
+    viewer: Viewer,
     cache: Cache,
     ttl_seconds: int,
 ) -> Billing:
-    program = await get_program(session, slug, include_unpublished=include_unpublished)
-    if program is None:
+    program = await get_program(session, slug, include_unpublished=True)
+    if program is None or not (program.published or viewer.is_staff_in(program.id)):
         raise program_not_found(slug)
     return await billing_of(
-        session, program=program, user_id=user_id, cache=cache, ttl_seconds=ttl_seconds
+        session, program=program, user_id=viewer.user_id, cache=cache, ttl_seconds=ttl_seconds
     )
 
 

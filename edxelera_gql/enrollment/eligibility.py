@@ -48,7 +48,7 @@ async def load_context(
     if row is None:
         return None
     program = program_from_row(row)
-    if not program.published and not (viewer is not None and viewer.is_staff):
+    if not program.published and not (viewer is not None and viewer.is_staff_in(program.id)):
         return None
     enrollment_status, viewer_email = row[PROGRAM_WIDTH], row[PROGRAM_WIDTH + 1]
     return EnrollmentContext(

@@ -11,11 +11,14 @@ class EnrollmentStatus(StrEnum):
     ACTIVE = "active"  # the only status that grants access
     CANCELED = "canceled"
     REFUNDED = "refunded"
+    SUSPENDED = "suspended"  # by staff: no access until reinstated
 
 
 class EnrollmentSource(StrEnum):
     FREE = "free"
     PAYSTACK = "paystack"
+    MANUAL = "manual"  # enrolled by staff, outside the window and without payment
+    COMPLIMENTARY = "complimentary"  # the same, for a paid program given free
 
 
 class PaymentStatus(StrEnum):

@@ -25,6 +25,26 @@ class Enrollment(IdMixin, TimestampMixin, Base):
     enrolled_at_utc: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     payment_reference: Mapped[str | None] = mapped_column(String(100), nullable=True)
     source: Mapped[str] = mapped_column(String(20))
+    # Set when staff enrolled, suspended or reinstated the learner: who and why (the audit log
+    # keeps the history; these are the current state).
+    managed_by_user_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    note: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    suspended_at_utc: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class LateJoinGrant(IdMixin, TimestampMixin, Base):
+    """One learner may enroll in one program after its window closed, until ``until_utc``."""
+
+    __tablename__ = "late_join_grants"
+    __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
+
+    cohort_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("cohorts.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    until_utc: Mapped[datetime] = mapped_column(UTCDateTime())
+    reason: Mapped[str] = mapped_column(String(500))
+    granted_by_user_id: Mapped[int] = mapped_column(BigInteger)
 
 
 class PaymentTransaction(IdMixin, TimestampMixin, Base):

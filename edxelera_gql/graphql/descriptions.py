@@ -72,5 +72,5 @@ POST_ID = "`Post.id` (the bare number older clients send is accepted too)."
 
 # -- access ------------------------------------------------------------------------------------
 
-STAFF = "staff (instructors and admins)"
+STAFF = "the program's staff (its instructors and teaching assistants, and admins)"
 PUBLIC = "Public: anyone may read it, signed in or not."

@@ -54,7 +54,7 @@ def result_key(
 
 
 def _roles(viewer: Viewer) -> str:
-    return ",".join(sorted(viewer.roles))
+    return viewer.grants
 
 
 class ResultCache:

@@ -27,6 +27,7 @@ from edxelera_gql.graphql.certificates.mutations import CertificateMutation
 from edxelera_gql.graphql.certificates.queries import CertificateQuery
 from edxelera_gql.graphql.discussion.mutations import DiscussionMutation
 from edxelera_gql.graphql.discussion.queries import DiscussionQuery
+from edxelera_gql.graphql.enrollment.management import ManagementMutation
 from edxelera_gql.graphql.enrollment.mutations import EnrollmentMutation
 from edxelera_gql.graphql.enrollment.queries import EnrollmentQuery
 from edxelera_gql.graphql.errors import log_unexpected_errors
@@ -39,6 +40,11 @@ from edxelera_gql.graphql.nodes import MODULES as _NODE_RESOLVERS  # noqa: F401 
 from edxelera_gql.graphql.notifications.mutations import NotificationMutation
 from edxelera_gql.graphql.notifications.queries import NotificationQuery
 from edxelera_gql.graphql.scalars import DateTimeScalar
+from edxelera_gql.graphql.staff.authoring import AuthoringMutation
+from edxelera_gql.graphql.staff.roster import RosterQuery
+from edxelera_gql.graphql.staff.team import TeamQuery
+from edxelera_gql.graphql.staff.team_mutations import TeamMutation
+from edxelera_gql.graphql.staff.uploads import UploadMutation
 from edxelera_gql.infra import tracing
 from edxelera_gql.settings import Settings
 
@@ -60,6 +66,8 @@ class Query(
     LearningQuery,
     DiscussionQuery,
     NotificationQuery,
+    RosterQuery,
+    TeamQuery,
     NodeQuery,
 ):
     pass
@@ -80,6 +88,10 @@ class Mutation(
     CertificateMutation,
     DiscussionMutation,
     NotificationMutation,
+    ManagementMutation,
+    TeamMutation,
+    AuthoringMutation,
+    UploadMutation,
 ):
     pass
 

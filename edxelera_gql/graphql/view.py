@@ -94,7 +94,12 @@ async def viewer_of(
     except DomainError as refused:
         code = Code.INVALID_TOKEN if refused.code == Code.UNAUTHENTICATED else refused.code
         raise _token_refused(code, refused.message, "The session has ended") from refused
-    return Viewer(user_id=record.user_id, roles=record.roles, session_id=claims.session_id)
+    return Viewer(
+        user_id=record.user_id,
+        roles=record.roles,
+        session_id=claims.session_id,
+        staff_roles=record.staff_roles,
+    )
 
 
 def _context(request: Request, viewer: Viewer | None, deps: Dependencies | None) -> Context:

@@ -74,7 +74,7 @@ async def viewer_progress(
     seen: shared_structure.Versions,
     ttl: int,
 ) -> ViewerProgress:
-    role = shared_structure.role_of(viewer)
+    role = shared_structure.role_of(viewer, program.id)
     key = f"{shared_structure.PREFIX}:progress:{program.id}:{viewer.user_id}:{role}:{seen.viewer}"
     store = cache.local if seen.local else cache
     raw = await store.get(key)

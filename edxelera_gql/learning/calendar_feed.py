@@ -1,8 +1,8 @@
 """Private calendar feeds: a URL per user that serves their programs' schedule.
 
-Students get the programs they are actively enrolled in (not ended); staff get every program
-that has not ended. The token is random and only opens that user's schedule; rotating it
-replaces it, and the old URL answers 404 at once.
+Students get the programs they are actively enrolled in (not ended); staff also get the
+programs they are assigned to, and admins every program that has not ended. The token is random
+and only opens that user's schedule; rotating it replaces it, and the old URL answers 404 at once.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ import secrets
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from edxelera_gql.auth.enums import STAFF_ROLES, Role
-from edxelera_gql.auth.models import CalendarFeed, UserRole
+from edxelera_gql.auth.enums import Role
+from edxelera_gql.auth.models import CalendarFeed, ProgramStaff, UserRole
 from edxelera_gql.auth.models import Role as RoleRow
 from edxelera_gql.auth.permissions import require_viewer
 from edxelera_gql.auth.viewer import Viewer
@@ -77,16 +77,19 @@ async def feed_token(
 
 
 async def _schedules(
-    session: AsyncSession, user_id: int, staff: bool, now: datetime
+    session: AsyncSession, user_id: int, admin: bool, now: datetime
 ) -> list[ProgramSchedule]:
     query = select(*catalog.program_columns()).where(Cohort.end_at_utc > now)
-    if not staff:
-        query = query.join(
-            Enrollment,
-            (Enrollment.cohort_id == Cohort.id)
-            & (Enrollment.user_id == user_id)
-            & (Enrollment.status == EnrollmentStatus.ACTIVE),
+    if not admin:
+        enrolled = select(Enrollment.id).where(
+            Enrollment.cohort_id == Cohort.id,
+            Enrollment.user_id == user_id,
+            Enrollment.status == EnrollmentStatus.ACTIVE,
         )
+        assigned = select(ProgramStaff.id).where(
+            ProgramStaff.cohort_id == Cohort.id, ProgramStaff.user_id == user_id
+        )
+        query = query.where(or_(enrolled.exists(), assigned.exists()))
     programs = [
         catalog.program_from_row(r)
         for r in await session.execute(query.order_by(Cohort.start_at_utc, Cohort.id))
@@ -122,7 +125,6 @@ async def feed_document(
                 .where(UserRole.user_id == user_id)
             )
         )
-        staff = bool({Role(r) for r in roles} & STAFF_ROLES)
-        schedules = await _schedules(session, user_id, staff, now)
+        schedules = await _schedules(session, user_id, Role.ADMIN in roles, now)
     domain = urlsplit(public_base_url).hostname or "edxelera"
     return calendar_document(schedules, name=f"{issuer} schedule", domain=domain, stamp=now)

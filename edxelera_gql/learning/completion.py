@@ -124,7 +124,9 @@ async def _record_completion(
     completed_ids = set(prerequisites.completed_ids)
     if existing is not None:
         completed_ids.add(lesson.id)
-    standing = Standing(viewer.user_id, is_enrolled=True, is_staff=viewer.is_staff)
+    standing = Standing(
+        viewer.user_id, is_enrolled=True, is_staff=viewer.is_staff_in(target.program.id)
+    )
     required = prerequisites.by_lesson.get(lesson.id, [])
 
     def view(completed_at: datetime | None) -> LessonView:

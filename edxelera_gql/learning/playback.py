@@ -140,7 +140,7 @@ async def _playback(
     if viewer is not None:
         enrollment = await active_enrollment(session, user_id=viewer.user_id, cohort_id=cohort.id)
         enrolled = enrollment is not None
-    is_staff = viewer is not None and viewer.is_staff
+    is_staff = viewer is not None and viewer.is_staff_in(cohort.id)
     if not cohort.published and not (enrolled or is_staff):
         raise DomainError(Code.NOT_FOUND, "Lesson not found.")
     # The week hub's query: prerequisites with their names and the viewer's completions.

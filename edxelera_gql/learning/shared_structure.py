@@ -60,9 +60,10 @@ class Versions:
         return self.stamp is not None and self.stamp.startswith(f"{self.program}:")
 
 
-def role_of(viewer: Viewer) -> str:
-    # Staff and students see different answers; a role change must not reuse the other's.
-    return "staff" if viewer.is_staff else "student"
+def role_of(viewer: Viewer, cohort_id: int) -> str:
+    # The program's staff and its students see different answers; a role or assignment change
+    # must not reuse the other's.
+    return "staff" if viewer.is_staff_in(cohort_id) else "student"
 
 
 def _stamp_key(cohort_id: int) -> str:

@@ -138,7 +138,9 @@ class _Viewing:
         self.done = {lesson_id: at for lesson_id, at in self.done.items() if lesson_id in known}
         self.completed_ids = set(self.done)
         self.standing = Standing(
-            viewer.user_id, is_enrolled=progress.enrollment is not None, is_staff=viewer.is_staff
+            viewer.user_id,
+            is_enrolled=progress.enrollment is not None,
+            is_staff=viewer.is_staff_in(structure.program.id),
         )
 
     def row(self, lesson: StructureLesson) -> LessonRow:

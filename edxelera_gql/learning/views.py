@@ -27,7 +27,6 @@ from edxelera_gql.learning.lessons import (
 )
 from edxelera_gql.learning.read_models import (
     CourseProgressData,
-    Standing,
 )
 
 
@@ -57,13 +56,9 @@ async def program_access(
 ) -> EnrollmentFacts | None:
     """The viewer's active enrollment; staff may go without one. Anyone else is refused."""
     enrollment = await active_enrollment(session, user_id=viewer.user_id, cohort_id=program.id)
-    if enrollment is None and not viewer.is_staff:
+    if enrollment is None and not viewer.is_staff_in(program.id):
         raise refusal(program)
     return enrollment_facts(enrollment) if enrollment is not None else None
-
-
-def _standing(viewer: Viewer, enrollment: EnrollmentFacts | None) -> Standing:
-    return Standing(viewer.user_id, is_enrolled=enrollment is not None, is_staff=viewer.is_staff)
 
 
 async def load_course_progress(
@@ -93,10 +88,10 @@ async def load_course_progress(
     # A course normally sits in one program; if several, the one the viewer studies wins.
     chosen = next((i for i, r in enumerate(rows) if r[1] is not None), None)
     if chosen is None:
-        if not viewer.is_staff:
-            published = [p for p in programs if p.published]
-            raise refusal(published[0] if published else programs[0])
-        chosen = 0
+        chosen = next((i for i, p in enumerate(programs) if viewer.is_staff_in(p.id)), None)
+    if chosen is None:
+        published = [p for p in programs if p.published]
+        raise refusal(published[0] if published else programs[0])
     course, program = rows[chosen][0], programs[chosen]
     total, done, last = await course_counts(session, user_id=viewer.user_id, course_id=course.id)
     certificate = await session.scalar(

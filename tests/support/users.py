@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 
-from edxelera_gql.auth.models import RefreshToken, Role, User, UserRole
+from edxelera_gql.auth.models import ProgramStaff, RefreshToken, Role, User, UserRole
 from edxelera_gql.enrollment.models import Enrollment
 
 
@@ -30,8 +30,11 @@ async def create_account(
     full_name: str = "Test User",
     roles: Sequence[str] = ("student",),
     status: str = "active",
+    staff_of: Sequence[int] = (),
+    staff_role: str = "instructor",
 ) -> Account:
-    """A user with ``roles`` and a live session, signed in to ``app`` (bearer header ready)."""
+    """A user with ``roles`` and a live session, signed in to ``app`` (bearer header ready);
+    ``staff_of`` assigns them to those programs as ``staff_role`` (instructor by default)."""
     email = email or f"user-{secrets.token_hex(4)}@example.com"
     now = app.state.clock.now()
     async with sessionmaker() as session, session.begin():
@@ -41,6 +44,9 @@ async def create_account(
         await session.flush()
         role_ids = (await session.scalars(select(Role.id).where(Role.name.in_(roles)))).all()
         session.add_all(UserRole(user_id=user.id, role_id=r) for r in role_ids)
+        session.add_all(
+            ProgramStaff(cohort_id=c, user_id=user.id, role=staff_role) for c in staff_of
+        )
         family = secrets.token_hex(16)
         session.add(
             RefreshToken(
@@ -73,3 +79,15 @@ async def enroll(
         )
         session.add(enrollment)
     return enrollment
+
+
+async def assign_staff(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    user_id: int,
+    cohort_id: int,
+    role: str = "instructor",
+) -> None:
+    """Straight to the table, as a fixture: the API's addProgramStaff has its own tests."""
+    async with sessionmaker() as session, session.begin():
+        session.add(ProgramStaff(cohort_id=cohort_id, user_id=user_id, role=role))

@@ -17,9 +17,16 @@ async def visible_program(ctx: Context, place: Place | None) -> ProgramFacts | N
     """The program at ``place`` if `program(slug:)` would show it to this viewer."""
     if place is None:
         return None
-    staff = ctx.viewer is not None and ctx.viewer.is_staff
     async with ctx.sessionmaker() as session:
-        return await service.get_program(session, place.program_slug, include_unpublished=staff)
+        program = await service.get_program(session, place.program_slug, include_unpublished=True)
+    return program if sees_program(ctx, program) else None
+
+
+def sees_program(ctx: Context, program: ProgramFacts | None) -> bool:
+    """Published programs are public; an unpublished one is seen by its staff only."""
+    if program is None:
+        return False
+    return program.published or (ctx.viewer is not None and ctx.viewer.is_staff_in(program.id))
 
 
 async def place_of(ctx: Context, find: Locator, key: str) -> Place | None:

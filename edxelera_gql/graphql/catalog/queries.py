@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from edxelera_gql.catalog import service
 from edxelera_gql.errors import Code, DomainError
+from edxelera_gql.graphql.catalog.nodes import sees_program
 from edxelera_gql.graphql.catalog.types import Program
 from edxelera_gql.graphql.connections import (
     AFTER,
@@ -83,7 +84,6 @@ class CatalogQuery:
         slug: Annotated[str, strawberry.argument(description="The program's `slug`.")],
     ) -> Program | None:
         ctx = info.context
-        staff = ctx.viewer is not None and ctx.viewer.is_staff
         async with ctx.sessionmaker() as session:
-            program = await service.get_program(session, slug, include_unpublished=staff)
-        return Program.from_facts(program) if program else None
+            program = await service.get_program(session, slug, include_unpublished=True)
+        return Program.from_facts(program) if program and sees_program(ctx, program) else None

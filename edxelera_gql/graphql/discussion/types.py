@@ -130,7 +130,8 @@ class Author:
     )
     full_name: str = strawberry.field(description="The name as the person entered it.")
     is_staff: bool = strawberry.field(
-        description="An instructor or admin: show it (e.g. a badge) beside their posts."
+        description="Staff of the post's program (an instructor or teaching assistant "
+        "assigned to it) or an admin: show it (e.g. a badge) beside their posts."
     )
 
     @classmethod
@@ -138,8 +139,8 @@ class Author:
         return cls(id=global_id("Author", row.id), full_name=row.full_name, is_staff=row.is_staff)
 
 
-async def _author(info: Info[Context, None], user_id: int) -> Author:
-    row = await info.context.loaders(loaders.authors_by_id).load(user_id)
+async def _author(info: Info[Context, None], user_id: int, thread_id: int) -> Author:
+    row = await info.context.loaders(loaders.authors_by_id).load((user_id, thread_id))
     if row is None:  # posts reference users by foreign key: only a broken database gets here
         raise DomainError(Code.NOT_FOUND, "Author not found.")
     return Author.from_row(row)
@@ -183,13 +184,13 @@ class Post(Node):
 
     @strawberry.field(description="Who wrote it.")
     async def author(self, info: Info[Context, None]) -> Author:
-        return await _author(info, self.row.author_user_id)
+        return await _author(info, self.row.author_user_id, self.row.thread_id)
 
     @strawberry.field(description="Who pinned it; null when not pinned.")
     async def pinned_by(self, info: Info[Context, None]) -> Author | None:
         if self.row.pinned_by_user_id is None:
             return None
-        return await _author(info, self.row.pinned_by_user_id)
+        return await _author(info, self.row.pinned_by_user_id, self.row.thread_id)
 
     @strawberry.field(description="Replies to this post (always 0 for a reply).")
     async def reply_count(self, info: Info[Context, None]) -> int:

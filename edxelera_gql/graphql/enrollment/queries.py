@@ -20,8 +20,7 @@ async def billing_status_of(ctx: Context, program_slug: str) -> BillingStatus:
         answer = await billing.billing_status(
             session,
             slug=program_slug,
-            user_id=viewer.user_id,
-            include_unpublished=viewer.is_staff,
+            viewer=viewer,
             cache=ctx.cache,
             ttl_seconds=ctx.settings.cache_ttl_seconds,
         )

@@ -1,0 +1,10 @@
+"""addProgramStaff and removeProgramStaff."""
+
+from __future__ import annotations
+
+import strawberry
+
+
+@strawberry.type
+class TeamMutation:
+    pass

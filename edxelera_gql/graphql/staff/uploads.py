@@ -1,0 +1,10 @@
+"""requestVideoUpload and confirmVideoUpload."""
+
+from __future__ import annotations
+
+import strawberry
+
+
+@strawberry.type
+class UploadMutation:
+    pass
