@@ -40,12 +40,14 @@ ErrorCode = described_enum(Code, "ErrorCode", ERROR_CODE, ERROR_CODE_VALUES)
 Role = described_enum(
     auth.Role,
     "Role",
-    "What a user may do. A user may hold several roles; INSTRUCTOR and ADMIN make them staff.",
+    "What a user may do. A user may hold several roles. ADMIN makes them staff of every "
+    "program; anyone else is staff only in the programs they are assigned to "
+    "(addProgramStaff, with a ProgramRole).",
     {
         auth.Role.STUDENT: "Every account made by signUp: enrolls in programs and studies "
         "those with an ACTIVE enrollment.",
-        auth.Role.INSTRUCTOR: "Staff: sees every program's content, published or not, without "
-        "enrolling, and moderates discussions (setPinnedPost).",
+        auth.Role.INSTRUCTOR: "Teaches: an admin may assign them to programs (addProgramStaff). "
+        "The role alone opens no program: staff rights come from the assignments.",
         auth.Role.ADMIN: "Staff, with everything an instructor may do, and also refunds "
         "(refundPayment), certificate revocation (revokeCertificate) and anyone's payments "
         "(verifyPayment).",
@@ -66,6 +68,22 @@ EnrollmentStatus = described_enum(
         enrollment.EnrollmentStatus.REFUNDED: "The payment that granted access was refunded "
         "(Paystack reported the refund processed): access has ended. initPayment may enroll "
         "again.",
+        enrollment.EnrollmentStatus.SUSPENDED: "Suspended by the program's staff "
+        "(suspendEnrollment): no access until reinstated (reinstateEnrollment).",
+    },
+)
+
+ProgramRole = described_enum(
+    auth.ProgramRole,
+    "ProgramRole",
+    "A staff member's part in one program (admins are staff of every program without one).",
+    {
+        auth.ProgramRole.INSTRUCTOR: "Runs the program: sees its unreleased content, live "
+        "session links and every week's discussion, pins posts, reads its roster, analytics "
+        "and audit log, authors its content and manages its learners.",
+        auth.ProgramRole.TEACHING_ASSISTANT: "Helps run it: sees what an instructor sees, "
+        "pins posts and reads the roster and analytics, but does not author content or "
+        "manage enrollments.",
     },
 )
 

@@ -110,14 +110,24 @@ async def test_rotating_the_feed_retires_the_old_url(app, client, gql, sessionma
     assert (await gql(URL))["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
-async def test_staff_get_every_running_program(app, client, gql, sessionmaker) -> None:
-    await _program(sessionmaker, "one", weeks=1)
+async def test_staff_get_their_programs_and_admins_every_running_one(
+    app, client, gql, sessionmaker
+) -> None:
+    one = await _program(sessionmaker, "one", weeks=1)
     await _program(sessionmaker, "two", weeks=1)
-    instructor = await create_account(app, sessionmaker, roles=("instructor",))
-    url = (await gql(URL, **instructor.headers))["data"]["calendarFeedUrl"]
-    summaries = [s for s, _, _ in _events((await _feed(client, url)).content).values()]
-    assert any("Program one" in s for s in summaries)
-    assert any("Program two" in s for s in summaries)
+    instructor = await create_account(app, sessionmaker, roles=("instructor",), staff_of=[one.id])
+    admin = await create_account(app, sessionmaker, roles=("admin",))
+
+    async def summaries(account) -> list[str]:
+        url = (await gql(URL, **account.headers))["data"]["calendarFeedUrl"]
+        return [s for s, _, _ in _events((await _feed(client, url)).content).values()]
+
+    mine = await summaries(instructor)
+    assert any("Program one" in s for s in mine)
+    assert not any("Program two" in s for s in mine)
+    every = await summaries(admin)
+    assert any("Program one" in s for s in every)
+    assert any("Program two" in s for s in every)
 
 
 async def test_simultaneous_first_asks_agree_on_one_feed(app, gql, sessionmaker) -> None:

@@ -136,9 +136,13 @@ async def test_completing_the_prerequisite_opens_playback_and_staff_see_everythi
     opened = await gql(PLAY, play_vars("w1-l1"), **student.headers)
     assert opened["data"]["lessonPlayback"]["url"]
 
-    staff = await create_account(app, sessionmaker, roles=("instructor",))
+    staff = await create_account(app, sessionmaker, roles=("instructor",), staff_of=[program.id])
     early = await gql(PLAY, play_vars("w2-l0"), **staff.headers)
     assert early["data"]["lessonPlayback"]["url"]
+    # Staff of another program are students here: week 2 is not out for them.
+    elsewhere = await create_account(app, sessionmaker, roles=("instructor",))
+    refused = await gql(PLAY, play_vars("w2-l0"), **elsewhere.headers)
+    assert refused["errors"][0]["extensions"]["code"] == "NOT_ENROLLED"
 
 
 async def test_a_refunded_student_loses_playback_at_once(app, gql, sessionmaker, program):

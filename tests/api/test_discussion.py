@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from edxelera_gql.db.audit import AuditEvent
 from edxelera_gql.discussion.models import DiscussionPost, DiscussionThread
 from edxelera_gql.graphql.ids import global_id
 from edxelera_gql.infra import versions
@@ -38,9 +39,15 @@ async def student(app, sessionmaker, program):
 
 
 @pytest.fixture
-async def instructor(app, sessionmaker):
+async def instructor(app, sessionmaker, program):
+    """Assigned to "disc" and "hidden", not to "other"."""
+    cohort, _, hidden = program
     return await create_account(
-        app, sessionmaker, full_name="Tunde Tutor", roles=("student", "instructor")
+        app,
+        sessionmaker,
+        full_name="Tunde Tutor",
+        roles=("student", "instructor"),
+        staff_of=[cohort.id, hidden.id],
     )
 
 
@@ -202,7 +209,9 @@ async def test_staff_read_and_post_before_release_without_enrollment(
     app, gql, sessionmaker, program, clock
 ) -> None:
     clock.set(START - timedelta(days=10))
-    instructor = await create_account(app, sessionmaker, roles=("instructor",))
+    instructor = await create_account(
+        app, sessionmaker, roles=("instructor",), staff_of=[program[0].id]
+    )
     result = await thread(gql, instructor.headers, week=2)
     assert "errors" not in result, result
     created = await post(gql, instructor, "Welcome in advance", week=2)
@@ -259,7 +268,9 @@ async def test_replies_to_a_week_not_yet_released_are_refused(
     app, gql, sessionmaker, program, clock
 ) -> None:
     clock.set(START - timedelta(days=1))
-    instructor = await create_account(app, sessionmaker, roles=("instructor",))
+    instructor = await create_account(
+        app, sessionmaker, roles=("instructor",), staff_of=[program[0].id]
+    )
     staff_post = (await post(gql, instructor, "Coming soon", week=2))["post"]
     clock.set(IN_WEEK_ONE)
     student = await enrolled_student(app, sessionmaker, program[0].id)
@@ -345,6 +356,32 @@ async def test_pinning_is_for_staff_and_top_level_posts_only(
             )
             == 0
         )
+
+
+async def test_staff_rights_are_per_program_a_ta_pins_and_others_are_refused(
+    app, gql, sessionmaker, program, student, clock
+) -> None:
+    cohort, other, _ = program
+    top = (await post(gql, student))["post"]
+    ta = await create_account(
+        app, sessionmaker, full_name="Tess Assistant", staff_of=[cohort.id],
+        staff_role="teaching_assistant",
+    )  # fmt: skip
+    foreign = await create_account(app, sessionmaker, roles=("instructor",), staff_of=[other.id])
+    # The instructor of another program: no pin here, and week 2 here is not out for them.
+    refused = await gql(PIN, {"postId": top["id"], "pinned": True}, **foreign.headers)
+    assert refused["data"]["setPinnedPost"]["errors"][0]["code"] == "FORBIDDEN"
+    assert error_code(await thread(gql, foreign.headers, week=2)) == "NOT_ENROLLED"
+    # A teaching assistant of this program pins, and reads week 2 before its release.
+    pinned = await gql(PIN, {"postId": top["id"], "pinned": True}, **ta.headers)
+    assert pinned["data"]["setPinnedPost"]["errors"] == []
+    assert pinned["data"]["setPinnedPost"]["post"]["pinnedBy"]["isStaff"] is True
+    assert "errors" not in await thread(gql, ta.headers, week=2)
+    async with sessionmaker() as session:
+        events = (await session.scalars(select(AuditEvent))).all()
+    assert [(e.action, e.actor_user_id, e.cohort_id) for e in events] == [
+        ("post.pin", ta.user_id, cohort.id)
+    ]
 
 
 # -- validation ------------------------------------------------------------------------------

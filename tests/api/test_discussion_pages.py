@@ -30,7 +30,9 @@ async def busy_thread(app, sessionmaker, clock):
         account = await create_account(app, sessionmaker, full_name=f"Student {i}")
         await enroll(sessionmaker, user_id=account.user_id, cohort_id=cohort.id)
         students.append(account)
-    tutor = await create_account(app, sessionmaker, full_name="Tutor", roles=("instructor",))
+    tutor = await create_account(
+        app, sessionmaker, full_name="Tutor", roles=("instructor",), staff_of=[cohort.id]
+    )
     async with sessionmaker() as session, session.begin():
         posts = await add_posts(
             session,
@@ -177,7 +179,9 @@ async def _replied_thread(app, sessionmaker, clock, *, posts: int, replies_each:
             account = await create_account(app, sessionmaker, full_name=f"{name} {i}")
             await enroll(sessionmaker, user_id=account.user_id, cohort_id=cohort.id)
             group.append(account)
-    tutor = await create_account(app, sessionmaker, full_name="Tutor", roles=("instructor",))
+    tutor = await create_account(
+        app, sessionmaker, full_name="Tutor", roles=("instructor",), staff_of=[cohort.id]
+    )
     async with sessionmaker() as session, session.begin():
         tops = await add_posts(
             session,

@@ -75,10 +75,11 @@ async def test_enrolled_viewers_are_told_so(gql, app, sessionmaker) -> None:
 
 async def test_unknown_and_unpublished_programs(gql, app, sessionmaker) -> None:
     async with sessionmaker() as session, session.begin():
-        await make_program(session, slug="hidden", published=False)
+        hidden = await make_program(session, slug="hidden", published=False)
     student = await create_account(app, sessionmaker)
-    staff = await create_account(app, sessionmaker, roles=("instructor",))
-    for headers in [None, student.headers]:
+    staff = await create_account(app, sessionmaker, roles=("instructor",), staff_of=[hidden.id])
+    elsewhere = await create_account(app, sessionmaker, roles=("instructor",))
+    for headers in [None, student.headers, elsewhere.headers]:
         for slug in ["nope", "hidden"]:
             result = await ask(gql, slug, headers)
             assert result["errors"][0]["extensions"]["code"] == "NOT_FOUND"

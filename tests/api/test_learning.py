@@ -187,7 +187,7 @@ async def test_staff_see_everything_available_without_an_enrollment(
     async with sessionmaker() as session, session.begin():
         p = await build_program(session, slug="staffview", weeks=2)
         await require(session, (p.course(1), "w2-l1"), (p.course(0), "w2-l0"))
-    staff = await create_account(app, sessionmaker, roles=("instructor",))
+    staff = await create_account(app, sessionmaker, roles=("instructor",), staff_of=[p.id])
     clock.set(p.release(1) - timedelta(days=1))
 
     home = await gql(PROGRAM_HOME, {"slug": "staffview"}, **fresh(app, staff))

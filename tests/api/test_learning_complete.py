@@ -88,7 +88,7 @@ async def test_refusals_and_their_codes(app, gql, sessionmaker, clock) -> None:
         await require(session, (p.course(0), "w1-l1"), (p.course(0), "w1-l0"))
     student = await create_account(app, sessionmaker)
     pending = await create_account(app, sessionmaker)
-    staff = await create_account(app, sessionmaker, roles=("instructor",))
+    staff = await create_account(app, sessionmaker, roles=("instructor",), staff_of=[p.id])
     await enroll(sessionmaker, user_id=student.user_id, cohort_id=p.id)
     await enroll(sessionmaker, user_id=pending.user_id, cohort_id=p.id, status="pending_payment")
     clock.set(p.release(1) + timedelta(hours=1))

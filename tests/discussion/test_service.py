@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from edxelera_gql.auth.models import ProgramStaff
 from edxelera_gql.auth.viewer import Viewer
 from edxelera_gql.discussion import loaders
 from edxelera_gql.discussion.listings import list_posts, list_replies
@@ -94,6 +95,9 @@ async def test_first_replies_reply_counts_and_authors_are_batched(sessionmaker) 
         cohort = await make_program(session, slug="disc")
         ada = await make_user(session, full_name="Ada")
         tutor = await make_user(session, full_name="Tutor", roles=("student", "instructor"))
+        session.add(ProgramStaff(cohort_id=cohort.id, user_id=tutor.id, role="teaching_assistant"))
+        elsewhere = await make_program(session, slug="elsewhere")
+        other_thread = await make_thread(session, cohort_id=elsewhere.id)
         thread = await make_thread(session, cohort_id=cohort.id)
         tops = await add_posts(session, thread_id=thread.id, author_ids=[ada.id], count=3, start=T0)
         many = await add_posts(
@@ -119,7 +123,15 @@ async def test_first_replies_reply_counts_and_authors_are_batched(sessionmaker) 
             session, [(tops[0].id, 3), (tops[1].id, 3), (tops[2].id, 3), (tops[0].id, 10)]
         )
         counts = await loaders.reply_count_by_post(session, [t.id for t in tops])
-        authors = await loaders.authors_by_id(session, [tutor.id, ada.id, 999_999])
+        authors = await loaders.authors_by_id(
+            session,
+            [
+                (tutor.id, thread.id),
+                (ada.id, thread.id),
+                (999_999, thread.id),
+                (tutor.id, other_thread.id),
+            ],
+        )
 
     assert [r.id for r in firsts[0]] == [m.id for m in many[:3]]
     assert [r.id for r in firsts[1]] == [one[0].id]
@@ -128,6 +140,8 @@ async def test_first_replies_reply_counts_and_authors_are_batched(sessionmaker) 
     assert counts == [5, 1, 0]
     assert [(a.full_name, a.is_staff) for a in authors[:2]] == [("Tutor", True), ("Ada", False)]
     assert authors[2] is None
+    assert authors[3] is not None
+    assert authors[3].is_staff is False
 
 
 async def test_replies_page_oldest_first_after_a_cursor(sessionmaker) -> None:
@@ -153,7 +167,7 @@ async def test_open_thread_creates_once_then_reads(sessionmaker, cache, clock) -
     async with sessionmaker() as session, session.begin():
         cohort = await make_program(session, slug="disc", weeks=2)
         staff = await make_user(session, full_name="Tutor", roles=("instructor",))
-    viewer = Viewer(user_id=staff.id, roles=STAFF)
+    viewer = Viewer(user_id=staff.id, roles=STAFF, staff_roles=((cohort.id, "instructor"),))
 
     def open_week(week_number: int):
         return open_thread(
@@ -188,9 +202,9 @@ async def test_losing_the_create_race_rereads_the_winners_thread(
     if not is_mysql:
         pytest.skip("needs InnoDB snapshots and row locks")
     async with sessionmaker() as session, session.begin():
-        await make_program(session, slug="disc")
+        cohort = await make_program(session, slug="disc")
         staff = await make_user(session, full_name="Tutor", roles=("instructor",))
-    viewer = Viewer(user_id=staff.id, roles=STAFF)
+    viewer = Viewer(user_id=staff.id, roles=STAFF, staff_roles=((cohort.id, "instructor"),))
 
     async with sessionmaker() as loser, loser.begin():
         access = await check_week_access(
@@ -225,9 +239,9 @@ async def test_a_hundred_concurrent_first_opens_create_one_thread(
     if not is_mysql:
         pytest.skip("real concurrency needs MariaDB")
     async with sessionmaker() as session, session.begin():
-        await make_program(session, slug="disc")
+        cohort = await make_program(session, slug="disc")
         staff = await make_user(session, full_name="Tutor", roles=("instructor",))
-    viewer = Viewer(user_id=staff.id, roles=STAFF)
+    viewer = Viewer(user_id=staff.id, roles=STAFF, staff_roles=((cohort.id, "instructor"),))
 
     async def open_one():
         return await open_thread(

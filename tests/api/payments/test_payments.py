@@ -324,9 +324,9 @@ async def test_init_payment_refuses_closed_windows_and_bad_input(
 ) -> None:
     cohort = await paid_program(sessionmaker)
     async with sessionmaker() as session, session.begin():
-        await make_program(session, slug="hidden", published=False, price_minor=PRICE)
+        hidden = await make_program(session, slug="hidden", published=False, price_minor=PRICE)
     account = await create_account(app, sessionmaker)
-    staff = await create_account(app, sessionmaker, roles=("instructor",))
+    staff = await create_account(app, sessionmaker, roles=("instructor",), staff_of=[hidden.id])
 
     async def codes(slug: str, headers: dict[str, str]) -> list[tuple[str, str | None]]:
         result = (await gql(INIT, {"s": slug}, **headers))["data"]["initPayment"]
