@@ -7,8 +7,11 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from edxelera_gql.auth.enums import ProgramRole, UserStatus
+from edxelera_gql.auth.enums import UserStatus
 from edxelera_gql.db.base import Base, BigIntId, IdMixin, TimestampMixin, UTCDateTime
+
+# Kept beside the session machinery (the importer, below this package, writes it too).
+from edxelera_gql.db.program_staff import ProgramStaff as ProgramStaff
 
 
 class Role(Base):
@@ -61,16 +64,3 @@ class RefreshToken(IdMixin, Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-
-
-class ProgramStaff(IdMixin, TimestampMixin, Base):
-    """Who is staff in which program, and as what; admins are staff everywhere without a row."""
-
-    __tablename__ = "program_staff"
-    __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
-
-    cohort_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("cohorts.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
-    )
-    role: Mapped[str] = mapped_column(String(24), default=ProgramRole.INSTRUCTOR.value)
