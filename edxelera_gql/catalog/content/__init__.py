@@ -11,6 +11,7 @@ refusal) and ``slugs``. Other code imports from this package, not from the modul
 
 from edxelera_gql.catalog.content.parse import parse_document
 from edxelera_gql.catalog.content.plan import (
+    STAFF_ROLES,
     SUBMISSION_TYPES,
     VIDEO_STATUSES,
     AssignmentPlan,
@@ -18,6 +19,7 @@ from edxelera_gql.catalog.content.plan import (
     LessonPlan,
     LiveSessionPlan,
     ProgramPlan,
+    StaffPlan,
     VideoPlan,
     WeekPlan,
 )
@@ -27,6 +29,7 @@ from edxelera_gql.catalog.content.validate import load_program, validate_program
 
 __all__ = [
     "SLUG_MAX_LENGTH",
+    "STAFF_ROLES",
     "SUBMISSION_TYPES",
     "VIDEO_STATUSES",
     "AssignmentPlan",
@@ -36,6 +39,7 @@ __all__ = [
     "LiveSessionPlan",
     "Problem",
     "ProgramPlan",
+    "StaffPlan",
     "VideoPlan",
     "WeekPlan",
     "is_slug",

@@ -6,14 +6,17 @@ from datetime import datetime
 from typing import Any
 
 from edxelera_gql.catalog.content.lessons import LessonKey, RawLesson
-from edxelera_gql.catalog.content.plan import LessonPlan, ProgramPlan, WeekPlan
+from edxelera_gql.catalog.content.plan import LessonPlan, ProgramPlan, StaffPlan, WeekPlan
 from edxelera_gql.catalog.content.program import RawCourse
 from edxelera_gql.catalog.content.weeks import RawWeek
 from edxelera_gql.catalog.schedule import default_week_release
 
 
 def build_plan(
-    program: dict[str, Any], courses: list[RawCourse], weeks: list[RawWeek | None]
+    program: dict[str, Any],
+    courses: list[RawCourse],
+    weeks: list[RawWeek | None],
+    staff: tuple[StaffPlan, ...] = (),
 ) -> ProgramPlan:
     """Only called for a document without problems: every value was read and resolved."""
     tz: str = program["timezone"]
@@ -50,6 +53,7 @@ def build_plan(
         **program,
         courses=tuple(c.plan for c in courses if c.plan is not None),
         weeks=tuple(plans),
+        staff=staff,
     )
 
 

@@ -7,6 +7,8 @@ from datetime import datetime
 
 SUBMISSION_TYPES = ("text", "url", "file")
 VIDEO_STATUSES = ("pending", "ready", "failed")
+# The values of auth.enums.ProgramRole (this package imports no other domain).
+STAFF_ROLES = ("instructor", "teaching_assistant")
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,13 @@ class WeekPlan:
 
 
 @dataclass(frozen=True)
+class StaffPlan:
+    email: str  # lowercased, as accounts store it
+    role: str  # one of STAFF_ROLES
+    path: str  # where in the file, for the importer's problems (no account, say)
+
+
+@dataclass(frozen=True)
 class ProgramPlan:
     slug: str
     title: str
@@ -83,3 +92,4 @@ class ProgramPlan:
     late_join_days: int
     courses: tuple[CoursePlan, ...]
     weeks: tuple[WeekPlan, ...]  # ordered by number: 1..N
+    staff: tuple[StaffPlan, ...] = ()  # assigned (or re-roled) by an import, never removed

@@ -15,9 +15,10 @@ from edxelera_gql.catalog.content.parse import parse_document
 from edxelera_gql.catalog.content.plan import ProgramPlan
 from edxelera_gql.catalog.content.problems import Problems
 from edxelera_gql.catalog.content.program import check_courses, read_course, read_program
+from edxelera_gql.catalog.content.staff import read_staff
 from edxelera_gql.catalog.content.weeks import check_weeks, read_week
 
-ROOT_KEYS = ("program", "courses", "weeks")
+ROOT_KEYS = ("program", "courses", "weeks", "staff")
 
 
 def validate_program(doc: Any) -> ProgramPlan:
@@ -33,6 +34,7 @@ def validate_program(doc: Any) -> ProgramPlan:
     program = read_program(f, root)
     courses = f.items(root, "courses", "", lambda item, at: read_course(f, item, at))
     weeks = f.items(root, "weeks", "", lambda item, at: read_week(f, unread, item, at))
+    staff = read_staff(f, root)
     check_courses(problems, courses)
     check_weeks(problems, weeks)
     lessons = [lesson for week in weeks if week is not None for lesson in week.lessons]
@@ -40,7 +42,7 @@ def validate_program(doc: Any) -> ProgramPlan:
     check_lessons(problems, unread, courses, lessons, courses_readable=courses_readable)
     if problems or program is None:
         raise problems.rejected()
-    return build_plan(program, courses, weeks)
+    return build_plan(program, courses, weeks, staff)
 
 
 def load_program(text: str, *, filename: str = "") -> ProgramPlan:

@@ -13,6 +13,7 @@ KINDS = (
     "video",
     "lesson",
     "prerequisite",
+    "staff",
 )
 
 
@@ -26,6 +27,8 @@ class ImportReport:
     prerequisites_removed: int = 0
     # Content of this program that the file no longer names; kept in the database.
     missing: list[str] = field(default_factory=list)
+    # Users whose staff assignment this import made or changed (their cached viewers go).
+    staff_changed: list[int] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:

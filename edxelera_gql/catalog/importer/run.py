@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from edxelera_gql.catalog.content import ContentRejected, ProgramPlan, load_program
-from edxelera_gql.catalog.importer import apply
+from edxelera_gql.catalog.importer import apply, staff
 from edxelera_gql.catalog.importer.diff import foreign_lesson_problems, hls_neighbour_problems
 from edxelera_gql.catalog.importer.load import hls_neighbours, load_existing
 from edxelera_gql.catalog.importer.report import ImportReport
@@ -27,6 +27,8 @@ async def import_program(session: AsyncSession, plan: ProgramPlan) -> ImportRepo
     rows = await load_existing(session, plan)
     problems = foreign_lesson_problems(plan, rows.lessons.foreign)
     problems += hls_neighbour_problems(plan, await hls_neighbours(session, plan))
+    accounts, staff_problems = await staff.staff_accounts(session, plan)
+    problems += staff_problems
     if problems:
         raise ContentRejected(problems)
 
@@ -41,6 +43,7 @@ async def import_program(session: AsyncSession, plan: ProgramPlan) -> ImportRepo
     await session.flush()  # video ids
     await apply.apply_lessons(session, plan, rows, report)
     await apply.apply_prerequisites(session, plan, rows, report)
+    report.staff_changed = await staff.apply_staff(session, plan, rows.program.id, accounts, report)
     report.cohort_id = rows.program.id
     return report
 
