@@ -55,6 +55,8 @@ const VALUE_TYPES = new Set([
   "ProgramEdge",
   "PostConnection",
   "PostEdge",
+  "AuditEntryConnection",
+  "AuditEntryEdge",
   "PageInfo",
   // mutation payloads and their errors
   "AuthPayload",
@@ -62,6 +64,7 @@ const VALUE_TYPES = new Set([
   "CompleteLessonPayload",
   "InitPaymentPayload",
   "PostPayload",
+  "ProgramStaffPayload",
   "RefundPaymentPayload",
   "RevokeCertificatePayload",
   "SignOutPayload",
@@ -72,6 +75,9 @@ const VALUE_TYPES = new Set([
   "EnrollmentEligibility",
   "LessonPlayback",
   "SignedUrl",
+  // staff tools: an assignment (keyed by program and person, not an id), an audit change
+  "StaffMember",
+  "AuditChange",
   // the viewer's own settings, one per kind, stored inside their parent
   "NotificationPreference",
 ]);

@@ -20,9 +20,16 @@ from edxelera_gql.graphql.schema import build_schema
 from tests.support.factories import make_program
 from tests.support.users import Account, create_account, enroll
 
-ROLES = ("anonymous", "outsider", "pending", "enrolled", "other_student", "instructor", "admin")
+# instructor and teaching_assistant are assigned to "alpha"; foreign_instructor to "beta" only
+# (for alpha they are one more outsider).
+ROLES = (
+    "anonymous", "outsider", "pending", "enrolled", "other_student",
+    "instructor", "teaching_assistant", "foreign_instructor", "admin",
+)  # fmt: skip
 OK = "ok"
-STAFF_OK = {"instructor": OK, "admin": OK}
+STAFF_OK = {"instructor": OK, "teaching_assistant": OK, "admin": OK}
+AUTHORS_OK = {"instructor": OK, "admin": OK}
+FORBIDDEN_BUT = {r: "FORBIDDEN" for r in ROLES} | {"anonymous": "UNAUTHENTICATED"}
 SIGNED_IN = {r: OK for r in ROLES if r != "anonymous"} | {"anonymous": "UNAUTHENTICATED"}
 MEMBERS = {
     "anonymous": "UNAUTHENTICATED",
@@ -30,6 +37,7 @@ MEMBERS = {
     "pending": "NOT_ENROLLED",
     "enrolled": OK,
     "other_student": "NOT_ENROLLED",
+    "foreign_instructor": "NOT_ENROLLED",
     **STAFF_OK,
 }
 EVERYONE = dict.fromkeys(ROLES, OK)
@@ -101,7 +109,7 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
     "completeLesson": (
         'mutation { completeLesson(input: {courseSlug: "alpha-c0", lessonSlug: "w1-l0"}) '
         "{ errors { code } } }",
-        MEMBERS | {"instructor": "NOT_ENROLLED", "admin": "NOT_ENROLLED"},
+        MEMBERS | dict.fromkeys(STAFF_OK, "NOT_ENROLLED"),
     ),
     "createPost": (
         'mutation { createPost(input: {programSlug: "alpha", weekNumber: 1, body: "Hello"}) '
@@ -110,11 +118,30 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
     ),
     "replyToPost": (
         'mutation { replyToPost(input: {postId: "{post}", body: "Hi"}) { errors { code } } }',
-        MEMBERS | {"outsider": "NOT_FOUND", "pending": "NOT_FOUND", "other_student": "NOT_FOUND"},
+        MEMBERS
+        | dict.fromkeys(
+            ("outsider", "pending", "other_student", "foreign_instructor"), "NOT_FOUND"
+        ),
     ),
     "setPinnedPost": (
         'mutation { setPinnedPost(input: {postId: "{post}", pinned: true}) { errors { code } } }',
-        {r: "FORBIDDEN" for r in ROLES} | {"anonymous": "UNAUTHENTICATED"} | STAFF_OK,
+        FORBIDDEN_BUT | STAFF_OK,
+    ),
+    # Staff tools: the program's staff read, its instructors (and admins) manage.
+    "programStaff": ('{ programStaff(programSlug: "alpha") { email } }', FORBIDDEN_BUT | STAFF_OK),
+    "auditLog": (
+        '{ auditLog(programSlug: "alpha") { nodes { action } } }',
+        FORBIDDEN_BUT | AUTHORS_OK,
+    ),
+    "addProgramStaff": (
+        'mutation { addProgramStaff(input: {programSlug: "alpha", email: "{spare}", '
+        "role: TEACHING_ASSISTANT}) { errors { code } } }",
+        FORBIDDEN_BUT | {"admin": OK},
+    ),
+    "removeProgramStaff": (
+        'mutation { removeProgramStaff(input: {programSlug: "alpha", email: "{spare}"}) '
+        "{ errors { code } } }",
+        FORBIDDEN_BUT | {"admin": OK},
     ),
     # By global id: what may not be seen reads as unknown (NOT_FOUND), whatever the reason.
     "node": (
@@ -165,9 +192,18 @@ async def _world(app, gql, sessionmaker, paystack) -> World:
         assert lesson is not None
         lesson.video_asset_id = asset.id
     accounts: dict[str, Account | None] = {"anonymous": None}
+    staff = {
+        "instructor": (("instructor",), [alpha.id], "instructor"),
+        "teaching_assistant": (("student",), [alpha.id], "teaching_assistant"),
+        "foreign_instructor": (("instructor",), [beta.id], "instructor"),
+        "admin": (("admin",), [], "instructor"),
+    }
     for role in ROLES[1:]:
-        roles = {"instructor": ("instructor",), "admin": ("admin",)}.get(role, ("student",))
-        accounts[role] = await create_account(app, sessionmaker, roles=roles)
+        roles, programs, part = staff.get(role, (("student",), [], "instructor"))
+        accounts[role] = await create_account(
+            app, sessionmaker, roles=roles, staff_of=programs, staff_role=part
+        )
+    spare = await create_account(app, sessionmaker)
     enrolled, other = accounts["enrolled"], accounts["other_student"]
     pending = accounts["pending"]
     assert enrolled is not None
@@ -205,6 +241,7 @@ async def _world(app, gql, sessionmaker, paystack) -> World:
             "paid_reference": paid,
             "post": post["data"]["createPost"]["post"]["id"],
             "home": global_id("ProgramHome", alpha.id),
+            "spare": spare.email,
         },
     )
 
@@ -235,4 +272,4 @@ async def test_every_operation_for_every_viewer(app, gql, sessionmaker, paystack
     wrong = {cell: (seen[cell], want) for cell, want in expected.items() if seen[cell] != want}
     assert wrong == {}, "\n".join(f"{op} as {role}: got {got}, want {want}"
                                   for (op, role), (got, want) in wrong.items())  # fmt: skip
-    assert len(seen) == len(MATRIX) * len(ROLES) == 31 * 7
+    assert len(seen) == len(MATRIX) * len(ROLES) == 35 * 9
