@@ -15,6 +15,18 @@ DEMO_BUCKET = "edxelera-demo"
 PAID_SLUG = "demo-data-analytics"
 FREE_SLUG = "demo-python-foundations"
 FINISHED_SLUG = "demo-git-essentials"
+DEMO_INSTRUCTOR = "instructor@demo.edxelera.test"
+DEMO_ASSISTANT = "bisi@demo.edxelera.test"
+# Who runs which demo program (the documents' staff section): the instructor all three, the
+# teaching assistant the free one.
+DEMO_STAFF = {
+    PAID_SLUG: [{"email": DEMO_INSTRUCTOR}],
+    FREE_SLUG: [
+        {"email": DEMO_INSTRUCTOR},
+        {"email": DEMO_ASSISTANT, "role": "teaching_assistant"},
+    ],
+    FINISHED_SLUG: [{"email": DEMO_INSTRUCTOR}],
+}
 
 
 def _local(day: date, at: time) -> str:
@@ -154,7 +166,7 @@ def demo_documents(now: datetime) -> list[dict[str, Any]]:
     short finished one (ended about two months ago, hidden from the catalog by default)."""
     lagos_today = now.astimezone(ZoneInfo("Africa/Lagos")).date()
     new_york_today = now.astimezone(ZoneInfo("America/New_York")).date()
-    return [
+    documents = [
         _document(
             slug=PAID_SLUG,
             title="Data Analytics Bootcamp (Demo)",
@@ -189,3 +201,6 @@ def demo_documents(now: datetime) -> list[dict[str, Any]]:
             weeks=_GIT_WEEKS,
         ),
     ]
+    for document in documents:
+        document["staff"] = DEMO_STAFF[document["program"]["slug"]]
+    return documents

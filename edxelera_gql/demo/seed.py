@@ -40,6 +40,7 @@ DEMO_STUDENT = "ada@demo.edxelera.test"
 DEMO_USERS = (
     ("admin@demo.edxelera.test", "Demo Admin", "admin"),
     ("instructor@demo.edxelera.test", "Ngozi Okafor", "instructor"),
+    ("bisi@demo.edxelera.test", "Bisi Adeyemi", "instructor"),  # a teaching assistant
     ("ada@demo.edxelera.test", "Ada Eze", "student"),
     ("tunde@demo.edxelera.test", "Tunde Bakare", "student"),
 )
@@ -79,10 +80,6 @@ async def seed_demo(
     show once.
     """
     plans = [validate_program(doc) for doc in demo_documents(now)]
-    await import_plans(sessionmaker, plans)
-    # A re-run restores the whole demo state, not just the passwords.
-    await reset_accounts(sessionmaker, [email for email, _name, _role in DEMO_USERS], cache)
-    await _store_sample_videos(storage, plans)
     accounts = [
         DemoAccount(email=email, role=role, password=secrets.token_urlsafe(12))
         for email, _name, role in DEMO_USERS
@@ -97,6 +94,11 @@ async def seed_demo(
             roles=[account.role],
             password=account.password,
         )
+    # After the accounts: the documents name their staff by email.
+    await import_plans(sessionmaker, plans)
+    # A re-run restores the whole demo state, not just the passwords.
+    await reset_accounts(sessionmaker, [email for email, _name, _role in DEMO_USERS], cache)
+    await _store_sample_videos(storage, plans)
     history_cache: Cache = cache or MemoryCache()
     await _demo_student_history(sessionmaker, history_cache, users[DEMO_STUDENT], plans, now=now)
     return accounts

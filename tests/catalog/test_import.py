@@ -237,7 +237,8 @@ async def test_reimport_uses_the_same_few_statements_whatever_the_size(
     sessionmaker: Sessionmaker, engine: AsyncEngine, clock: MovableClock
 ) -> None:
     small = (DATA / "example.yaml").read_text()
-    large = json.dumps(demo_documents(clock.now())[0])
+    # Content only: the staff section needs accounts (tests/catalog/test_import_staff.py).
+    large = json.dumps({**demo_documents(clock.now())[0], "staff": []})
     await import_program_text(sessionmaker, small, filename="example.yaml")
     await import_program_text(sessionmaker, large, filename="demo.json")
     before = await dump(sessionmaker)
@@ -478,16 +479,20 @@ async def test_demo_seed_runs_twice_cleanly(
     assert await dump(sessionmaker) == catalog  # same `now`: programs unchanged
     assert await counts(
         sessionmaker,
-        ("cohorts", "courses", "cohort_courses", "weeks", "assignments", "users", "user_roles"),
+        (
+            "cohorts", "courses", "cohort_courses", "weeks", "assignments", "users",
+            "user_roles", "program_staff",
+        ),
     ) == {
         "cohorts": 3,
         "courses": 7,
         "cohort_courses": 7,
         "weeks": 14,
         "assignments": 14,
-        "users": 4,
-        "user_roles": 4,
-    }
+        "users": 5,
+        "user_roles": 5,
+        "program_staff": 4,  # the instructor runs all three, the assistant the free one
+    }  # fmt: skip
     assert [(a.email, a.role) for a in second] == [(e, r) for e, _n, r in DEMO_USERS]
     assert all(a.password != b.password for a, b in zip(first, second, strict=True))
 
