@@ -108,8 +108,10 @@ class AuditEntry:
     target_id: str | None = strawberry.field(
         description="The changed row's id within its kind (not a global id)."
     )
-    at: datetime = strawberry.field(description="When.")
-    reason: str | None = strawberry.field(description="Why, when the actor gave a reason.")
+    at: datetime = strawberry.field(description="When the change was made.")
+    reason: str | None = strawberry.field(
+        description="Why, as the actor gave it; null when none was asked for."
+    )
     changes: list[AuditChange] = strawberry.field(
         description="The fields the change touched, before and after."
     )
