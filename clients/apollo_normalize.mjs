@@ -77,6 +77,7 @@ const VALUE_TYPES = new Set([
   "SignedUrl",
   // staff tools: an assignment (keyed by program and person, not an id), an audit change
   "StaffMember",
+  "StaffAssignment",
   "AuditChange",
   // the viewer's own settings, one per kind, stored inside their parent
   "NotificationPreference",

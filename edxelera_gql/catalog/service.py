@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased
 
 from edxelera_gql.catalog.models import Assignment, Cohort, CohortCourse, Course, Week
 from edxelera_gql.catalog.read_models import AssignmentFacts, CourseFacts, ProgramFacts, WeekFacts
+from edxelera_gql.db.program_staff import ProgramStaff
 
 
 def _week_two_release() -> Any:
@@ -102,6 +103,19 @@ async def get_program_by_id(session: AsyncSession, cohort_id: int) -> ProgramFac
     """Published or not: callers check who may see it."""
     row = (await session.execute(_programs().where(Cohort.id == cohort_id))).one_or_none()
     return program_from_row(row) if row is not None else None
+
+
+async def programs_staffed_by(
+    session: AsyncSession, user_id: int
+) -> list[tuple[ProgramFacts, str]]:
+    """The programs the user is assigned to with their role there, by start; one statement."""
+    query = (
+        select(*program_columns(), ProgramStaff.role)
+        .join(ProgramStaff, ProgramStaff.cohort_id == Cohort.id)
+        .where(ProgramStaff.user_id == user_id)
+        .order_by(Cohort.start_at_utc, Cohort.id)
+    )
+    return [(program_from_row(row[:-1]), str(row[-1])) for row in await session.execute(query)]
 
 
 def course_facts(course: Course) -> CourseFacts:

@@ -59,6 +59,10 @@ async def test_an_assignment_opens_the_program_at_once_and_a_removal_closes_it(
     assert added["member"] == {"email": tutor.email, "role": "INSTRUCTOR", "fullName": "Tutor T"}
     # No wait for the viewer cache's minute: the next request sees the assignment.
     assert (await gql(PROGRAM, {"slug": "prog-a"}, **tutor.headers))["data"]["program"]
+    me = await gql("{ me { staffOf { role program { slug title } } } }", **tutor.headers)
+    assert me["data"]["me"]["staffOf"] == [
+        {"role": "INSTRUCTOR", "program": {"slug": "prog-a", "title": "Program prog-a"}}
+    ]
     assert (await gql(STAFF, {"slug": "prog-a"}, **tutor.headers))["data"]["programStaff"] == [
         {"email": tutor.email, "role": "INSTRUCTOR"}
     ]

@@ -5,11 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
+from strawberry.types import Info
 
+from edxelera_gql.auth.enums import ProgramRole as ProgramRoleValue
 from edxelera_gql.auth.read_models import SignedIn, UserFacts
 from edxelera_gql.auth.rules import EMAIL_MAX, FULL_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN
+from edxelera_gql.catalog import service as catalog
+from edxelera_gql.graphql.catalog.types import Program
+from edxelera_gql.graphql.context import Context
 from edxelera_gql.graphql.descriptions import DEFAULTS, PAYLOAD_ERRORS, minutes
-from edxelera_gql.graphql.enums import Role
+from edxelera_gql.graphql.enums import ProgramRole, Role
 from edxelera_gql.graphql.errors import UserError
 from edxelera_gql.graphql.ids import global_id
 from edxelera_gql.graphql.node import Node
@@ -31,9 +36,10 @@ class User(Node):
         "author of posts."
     )
     roles: list[Role] = strawberry.field(  # type: ignore[valid-type]
-        description="Every role the user holds: STUDENT for accounts made by signUp; "
-        "INSTRUCTOR or ADMIN make the user staff."
+        description="Every role the user holds: STUDENT for accounts made by signUp; ADMIN "
+        "makes the user staff of every program (see `staffOf` for the others)."
     )
+    user_id: strawberry.Private[int] = 0
 
     @classmethod
     def from_facts(cls, user: UserFacts) -> User:
@@ -42,7 +48,29 @@ class User(Node):
             email=user.email,
             full_name=user.full_name,
             roles=list(user.roles),
+            user_id=user.id,
         )
+
+    @strawberry.field(
+        description="The programs the user is assigned to as staff, and as what, soonest "
+        "start first (admins are staff everywhere without being listed): show their staff "
+        "tools for these. One statement."
+    )
+    async def staff_of(self, info: Info[Context, None]) -> list[StaffAssignment]:
+        async with info.context.sessionmaker() as session:
+            assigned = await catalog.programs_staffed_by(session, self.user_id)
+        return [
+            StaffAssignment(program=Program.from_facts(p), role=ProgramRoleValue(role))
+            for p, role in assigned
+        ]
+
+
+@strawberry.type(description="One program a user runs, and their part in it.")
+class StaffAssignment:
+    program: Program = strawberry.field(description="The program (published or not).")
+    role: ProgramRole = strawberry.field(  # type: ignore[valid-type]
+        description="Instructor or teaching assistant."
+    )
 
 
 @strawberry.input(description="A new account: email, password and name.")
